@@ -50,4 +50,12 @@ public record BertConfig(
     public static BertConfig miniLmL6() {
         return new BertConfig("bert", 30522, 384, 6, 12, 1536, 512, 2, 1e-12, 0.1, 0.1, 0, 0);
     }
+
+    /**
+     * A tiny BERT for tests and smoke runs (the {@code tiny-random} registry entry): 2 layers, width 32, 4 heads,
+     * intermediate 64, the MiniLM/BERT-uncased vocabulary (30522), 128 positions, 2 token types.
+     */
+    public static BertConfig tinyRandom() {
+        return new BertConfig("bert", 30522, 32, 2, 4, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
+    }
 }

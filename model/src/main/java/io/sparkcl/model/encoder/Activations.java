@@ -1,0 +1,46 @@
+package io.sparkcl.model.encoder;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** What one forward pass saves for its backward pass (views into the model's {@link BufferArena}). */
+final class Activations {
+    /** Saved activations of one transformer layer. */
+    static final class Layer {
+        INDArray input;      // [N, d] layer input (post-dropout output of the previous block)
+        INDArray qh;         // [n*H, T, dh] queries, already scaled by 1/sqrt(dh)
+        INDArray kh;         // [n*H, T, dh]
+        INDArray vh;         // [n*H, T, dh]
+        INDArray probs;      // [n*H*T, T] softmax probabilities (before dropout)
+        INDArray probsMask;  // [n*H*T, T] dropout mask of the probabilities or null
+        INDArray context;    // [N, d] merged heads (input of the output projection)
+        INDArray mask1;      // [N, d] dropout mask after the attention output projection or null
+        INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input
+        INDArray rstd1;      // [N] 1/sqrt(var + eps)
+        INDArray x1;         // [N, d] attention block output
+        INDArray h;          // [N, I] intermediate pre-activation
+        INDArray erf1;       // [N, I] 1 + erf(h / sqrt 2)
+        INDArray geluU;      // [N, I] h * (1 + erf(h / sqrt 2)) = 2 * GELU(h)
+        INDArray mask2;      // [N, d] dropout mask after the FFN output projection or null
+        INDArray xhat2;      // [N, d]
+        INDArray rstd2;      // [N]
+        INDArray output;     // [N, d] layer output (input of the next layer)
+    }
+
+    int n;
+    int t;
+    int[] ids;
+    int[] positionIds;
+    int[] typeIds;
+    INDArray embXhat;     // [N, d]
+    INDArray embRstd;     // [N]
+    INDArray embMask;     // [N, d] or null
+    Layer[] layers;
+    INDArray finalHidden; // [N, d]
+    INDArray poolMatrix;  // [n, 1, T] pooling weights
+    INDArray labelMatrix; // [n, K, T] label-position averaging weights or null
+    INDArray pooled;      // [n, d] (the state's own copy)
+
+    INDArray finalHidden(long tokens) {
+        return finalHidden;
+    }
+}

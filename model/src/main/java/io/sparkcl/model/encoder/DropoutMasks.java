@@ -1,0 +1,116 @@
+package io.sparkcl.model.encoder;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
+/**
+ * Inverted-dropout masks from a counter-based hash (splitmix64): the mask entry of row i at a given site and position
+ * is a pure function of (dropoutSeeds[i], layer, site, position). So a second pass over the same rows, or over the
+ * same rows grouped into other micro-batches (or padded to another length), replays exactly the same masks.
+ *
+ * <p>Mask values are 0 (dropped) or 1/(1-p) (kept). Two 32-bit uniforms are taken from each 64-bit hash.
+ */
+final class DropoutMasks {
+    /** Sites of one layer. */
+    static final int SITE_ATTENTION_OUT = 0;
+    static final int SITE_ATTENTION_PROBS = 1;
+    static final int SITE_FFN_OUT = 2;
+    /** Embedding output dropout uses layer index -1, site 3. */
+    static final int SITE_EMBEDDINGS = 3;
+
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** Position counters of attention probabilities: (head, query, key) packed in 21 bits each. */
+    private static final int ATT_BITS = 21;
+
+    private DropoutMasks() {
+    }
+
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    static long siteKey(long rowSeed, int layer, int site) {
+        return mix64(rowSeed ^ mix64(((long) (layer + 1) << 8 | site) * GOLDEN + 0x632BE59BD9B4E019L));
+    }
+
+    /** Whether the hash lane at counter c (under key) is kept, for a drop threshold in 2^-32 units. */
+    private static boolean kept(long key, long c, long threshold) {
+        long r = mix64(key + (c >>> 1) * GOLDEN);
+        long u = (c & 1) == 0 ? (r & 0xFFFFFFFFL) : (r >>> 32);
+        return u >= threshold;
+    }
+
+    private static long threshold(double p) {
+        return (long) Math.floor(p * 4294967296.0);
+    }
+
+    /**
+     * Fills {@code mask} [n*T, width] (c order, contiguous) for a hidden-state site: entry (row i, token t, unit j)
+     * uses counter t*width + j, independent of T.
+     */
+    static void fillHidden(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
+        final long thr = threshold(p);
+        final double scale = 1.0 / (1.0 - p);
+        final int perRow = t * width;
+        if (mask.dataType() == DataType.FLOAT) {
+            FloatBuffer b = mask.data().asNioFloat();
+            int base = (int) mask.offset();
+            float s = (float) scale;
+            IntStream.range(0, seeds.length).parallel().forEach(i -> {
+                long key = siteKey(seeds[i], layer, site);
+                int o = base + i * perRow;
+                for (int c = 0; c < perRow; c++) {
+                    b.put(o + c, kept(key, c, thr) ? s : 0f);
+                }
+            });
+        } else {
+            DoubleBuffer b = mask.data().asNioDouble();
+            int base = (int) mask.offset();
+            IntStream.range(0, seeds.length).parallel().forEach(i -> {
+                long key = siteKey(seeds[i], layer, site);
+                int o = base + i * perRow;
+                for (int c = 0; c < perRow; c++) {
+                    b.put(o + c, kept(key, c, thr) ? scale : 0.0);
+                }
+            });
+        }
+    }
+
+    /**
+     * Fills {@code mask} [n*H, T, T] (contiguous) for the attention probabilities: entry (row i, head h, query q,
+     * key k) uses counter (h, q, k) packed in 21-bit fields, independent of T.
+     */
+    static void fillAttention(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
+        final long thr = threshold(p);
+        final double scale = 1.0 / (1.0 - p);
+        final int perRow = heads * t * t;
+        final boolean isFloat = mask.dataType() == DataType.FLOAT;
+        final FloatBuffer fb = isFloat ? mask.data().asNioFloat() : null;
+        final DoubleBuffer db = isFloat ? null : mask.data().asNioDouble();
+        final int base = (int) mask.offset();
+        final float fs = (float) scale;
+        IntStream.range(0, seeds.length * heads).parallel().forEach(ih -> {
+            int i = ih / heads;
+            int h = ih % heads;
+            long key = siteKey(seeds[i], layer, SITE_ATTENTION_PROBS);
+            int o = base + i * perRow + h * t * t;
+            for (int q = 0; q < t; q++) {
+                long cq = ((long) h << (2 * ATT_BITS)) | ((long) q << ATT_BITS);
+                for (int k = 0; k < t; k++) {
+                    boolean keep = kept(key, cq | k, thr);
+                    if (isFloat) {
+                        fb.put(o + q * t + k, keep ? fs : 0f);
+                    } else {
+                        db.put(o + q * t + k, keep ? scale : 0.0);
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,41 @@
+package io.sparkcl.job.cli;
+
+import io.sparkcl.job.config.ConfigKey;
+import io.sparkcl.job.config.DatasetCatalog;
+import io.sparkcl.job.config.PredictConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict with a fine-tuned model on a dataset split or any file; writes one row per input "
+                + "(id, text, predicted label, class probabilities) as Parquet or CSV."})
+public final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext ctx;
+
+    public PredictCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Configuration hadoop = new Configuration();
+        PredictConfig config = PredictConfig.from(
+                ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.PREDICT, hadoop))
+                .validate(DatasetCatalog.registry(), hadoop);
+        try (SparkSession spark = SparkSessions.create("sparkcl predict", config.master())) {
+            Object result = Jobs.predict(config, spark);
+            if (result != null) {
+                ctx.out().println(result);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package io.sparkcl.job.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.security.CodeSource;
+
+/**
+ * Creates the job's SparkSession. Under spark-submit the master and settings come from system properties
+ * ({@code spark.*}) and are kept; run with plain {@code java} and no master, the job uses embedded
+ * {@code local[*]}. The console progress bar and the web UI are off unless asked for.
+ */
+public final class SparkSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
+
+    private SparkSessions() {
+    }
+
+    /** @param master the {@code --master} option, or null */
+    public static SparkSession create(String appName, String master) {
+        SparkConf conf = configure(new SparkConf(), appName, master, ownJar());
+        SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+        LOG.info("Spark {} master {} (default parallelism {})", session.version(),
+                session.sparkContext().master(), session.sparkContext().defaultParallelism());
+        return session;
+    }
+
+    /** The settings {@link #create} applies on top of whatever spark-submit / system properties set. */
+    static SparkConf configure(SparkConf conf, String appName, String master, String ownJar) {
+        if (master != null && !master.isBlank()) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        if (!conf.contains("spark.app.name")) {
+            conf.setAppName(appName);
+        }
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.setIfMissing("spark.ui.enabled", "false");
+        // Started with plain java against a cluster master: ship our own (shaded) jar to the executors.
+        String m = conf.get("spark.master");
+        if (!m.startsWith("local") && !conf.contains("spark.jars") && ownJar != null) {
+            conf.set("spark.jars", ownJar);
+        }
+        return conf;
+    }
+
+    /** The jar this class was loaded from, or null when running from a classes folder. */
+    static String ownJar() {
+        try {
+            CodeSource src = SparkSessions.class.getProtectionDomain().getCodeSource();
+            if (src == null) {
+                return null;
+            }
+            File f = new File(src.getLocation().toURI());
+            return f.isFile() && f.getName().endsWith(".jar") ? f.getAbsolutePath() : null;
+        } catch (URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.sparkcl.job.cli;
+
+import io.sparkcl.job.config.ConfigKey;
+import io.sparkcl.job.config.ConfigValues;
+import io.sparkcl.job.config.DatasetCatalog;
+import io.sparkcl.job.config.TrainConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune an encoder with ce, scl or dualcl on exact global batches over Spark.",
+                "Writes the run folder (--output): config.yaml, metrics.jsonl, eval.jsonl, checkpoints, the "
+                        + "final model and summary.json."})
+public final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--print-config", description = "Print the resolved configuration as YAML and exit "
+            + "(nothing is validated against the file system and no Spark work starts).")
+    boolean printConfig;
+
+    private final CliContext ctx;
+
+    public TrainCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Configuration hadoop = new Configuration();
+        ConfigValues values = ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.TRAIN, hadoop);
+        TrainConfig config = TrainConfig.from(values);
+        if (printConfig) {
+            config.validateValues(DatasetCatalog.registry());
+            ctx.out().print(config.toYaml());
+            return 0;
+        }
+        config.validate(DatasetCatalog.registry(), hadoop);
+        LOG.info("train {} on {} with {} (λ={}, τ={}), global batch {}, run folder {}", config.model(),
+                config.dataset(), config.method(), config.lambda(), config.tau(), config.globalBatch(), config.output());
+        try (SparkSession spark = SparkSessions.create("sparkcl train " + config.dataset() + " " + config.method(),
+                config.master())) {
+            Jobs.train(config, spark);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package io.sparkcl.job.config;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parsed, typed values of the options that were actually given (in a YAML file or on the command line),
+ * before defaults are applied. Later {@link #set} calls win, which is how command-line overrides beat
+ * the YAML file.
+ */
+public final class ConfigValues {
+    private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
+    private final Map<ConfigKey, String> origins = new EnumMap<>(ConfigKey.class);
+
+    /** Parses {@code raw} for {@code key}; {@code origin} (e.g. "config.yaml" or "command line") goes into errors. */
+    public ConfigValues set(ConfigKey key, Object raw, String origin) {
+        Object parsed = key.type().parse(key, raw, origin);
+        if (parsed == null) {
+            values.remove(key);
+            origins.remove(key);
+        } else {
+            values.put(key, parsed);
+            origins.put(key, origin);
+        }
+        return this;
+    }
+
+    /** Every value of {@code other} overrides this one's. */
+    public ConfigValues overrideWith(ConfigValues other) {
+        values.putAll(other.values);
+        origins.putAll(other.origins);
+        return this;
+    }
+
+    public boolean isSet(ConfigKey key) {
+        return values.containsKey(key);
+    }
+
+    public String origin(ConfigKey key) {
+        return origins.get(key);
+    }
+
+    public Map<ConfigKey, Object> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    public String string(ConfigKey key, String dflt) {
+        Object v = values.get(key);
+        return v == null ? dflt : (String) v;
+    }
+
+    public int integer(ConfigKey key, int dflt) {
+        Object v = values.get(key);
+        return v == null ? dflt : (Integer) v;
+    }
+
+    public long longValue(ConfigKey key, long dflt) {
+        Object v = values.get(key);
+        return v == null ? dflt : (Long) v;
+    }
+
+    public double number(ConfigKey key, double dflt) {
+        Object v = values.get(key);
+        return v == null ? dflt : (Double) v;
+    }
+
+    public boolean flag(ConfigKey key) {
+        Object v = values.get(key);
+        return v != null && (Boolean) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> list(ConfigKey key) {
+        Object v = values.get(key);
+        return v == null ? List.of() : (List<String>) v;
+    }
+}

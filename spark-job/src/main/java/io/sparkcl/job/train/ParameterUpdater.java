@@ -1,0 +1,90 @@
+package io.sparkcl.job.train;
+
+import io.sparkcl.model.encoder.BertParameters;
+import io.sparkcl.model.optim.AdamW;
+import io.sparkcl.model.optim.GradientClipping;
+import io.sparkcl.model.optim.LearningRateSchedule;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The parameter server's update, on the driver: the one copy of the parameters and the one optimizer state.
+ * Global-norm gradient clipping, then AdamW (no decay on biases and LayerNorm) at the learning rate of a
+ * linear warm-up / linear decay schedule.
+ */
+public final class ParameterUpdater {
+    private final INDArray params;
+    private final AdamW adamw;
+    private final LearningRateSchedule schedule;
+    private final double maxGradNorm;
+
+    public ParameterUpdater(ModelStart start, TrainerSettings s, long totalSteps) {
+        this.params = Nd4j.createFromArray(start.params().clone());
+        INDArray decayMask = BertParameters.randomInit(start.config(), start.numLabels(), 0L, DataType.FLOAT)
+                .weightDecayMask();
+        if (decayMask.length() != params.length()) {
+            throw new IllegalArgumentException("initial parameters have " + params.length() + " values, the model needs "
+                    + decayMask.length());
+        }
+        this.adamw = new AdamW(params.length(), DataType.FLOAT, 0.9, 0.999, 1e-8, s.weightDecay(), decayMask);
+        long warmupSteps = s.warmup() > 0 && s.warmup() < 1 ? (long) Math.ceil(s.warmup() * totalSteps)
+                : Math.min(totalSteps, (long) s.warmup());
+        this.schedule = new LearningRateSchedule(s.lr(), warmupSteps, totalSteps);
+        this.maxGradNorm = s.maxGradNorm();
+    }
+
+    /** Clips and applies one gradient (summed over the global batch) as update number {@code step}. */
+    public Update apply(long step, float[] grad) {
+        if (grad == null || grad.length != params.length()) {
+            throw new IllegalArgumentException("gradient of step " + step + " has "
+                    + (grad == null ? "no" : String.valueOf(grad.length)) + " values, expected " + params.length());
+        }
+        INDArray g = Nd4j.createFromArray(grad);
+        double norm = GradientClipping.globalNorm(g);
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException(step, "gradient norm is " + norm);
+        }
+        GradientClipping.clipByGlobalNorm(g, maxGradNorm);
+        double lr = schedule.at(step);
+        adamw.step(params, g, lr);
+        return new Update(lr, norm);
+    }
+
+    /** A copy of the current parameters. */
+    public float[] params() {
+        return params.data().asFloat();
+    }
+
+    public byte[] saveState() {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            adamw.writeTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void restore(float[] newParams, byte[] optimizerState) {
+        if (newParams.length != params.length()) {
+            throw new IllegalArgumentException("checkpoint has " + newParams.length + " parameters, the model "
+                    + params.length());
+        }
+        params.assign(Nd4j.createFromArray(newParams));
+        try {
+            adamw.readFrom(new ByteArrayInputStream(optimizerState), "checkpoint optimizer state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @param gradNorm global gradient norm before clipping */
+    public record Update(double learningRate, double gradNorm) {
+    }
+}

@@ -1,0 +1,100 @@
+package io.sparkcl.job.train;
+
+import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.job.train.report.RunFolder;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Acceptance: K steps of exact global-batch training on Spark with 1 and 3 partitions end with the same
+ * parameters as the plain single-JVM loop (one full-batch forward/backward per step) over the same global
+ * batches, for ce, scl and dualcl, with dropout on (so pass 2 must replay pass 1's masks) and micro-batches
+ * smaller than the shards.
+ */
+class ExactModeEquivalenceTest {
+    private static SparkSession spark;
+    private static JavaSparkContext jsc;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.local(3);
+        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ce", "scl", "dualcl"})
+    void oneAndThreePartitionsMatchTheSingleJvmLoop(String method) {
+        boolean dual = method.equals("dualcl");
+        List<TrainingRow> rows = SyntheticData.rows(30, TrainTestSupport.K, dual, 11, 0);
+        ModelStart start = TrainTestSupport.tinyStart(0.1, 7);
+        // 30 rows, B = 12: 2 steps per epoch (6 rows dropped per epoch), 3 steps cross an epoch boundary
+        TrainerSettings s = TrainTestSupport.settings(method, tmp.resolve("ref"), 12, 4, 3);
+
+        List<Double> refLosses = new ArrayList<>();
+        float[] reference = new LocalReferenceTrainer(s, rows, start).train(SyntheticData.PAD, refLosses);
+
+        for (int partitions : new int[]{1, 3}) {
+            TrainerSettings sp = s.withOutput(tmp.resolve("p" + partitions).toUri().toString(), false);
+            TrainResult r = TrainTestSupport.trainOnSpark(jsc, sp, TrainTestSupport.data(jsc, rows, null, partitions), start);
+            double rel = TrainTestSupport.maxRelDiff(r.finalParams(), reference);
+            assertTrue(rel < 1e-5, method + " with " + partitions + " partitions: max relative parameter difference "
+                    + rel + " (norm-relative " + TrainTestSupport.relNorm(r.finalParams(), reference) + ")");
+            assertTrue(TrainTestSupport.relNorm(r.finalParams(), start.params()) > 1e-4,
+                    "training must have moved the parameters");
+            List<Map<String, Object>> metrics = readMetrics(sp);
+            assertEquals(3, metrics.size());
+            for (int i = 0; i < 3; i++) {
+                double loss = ((Number) metrics.get(i).get("loss")).doubleValue();
+                assertEquals(refLosses.get(i), loss, 1e-5 * Math.abs(refLosses.get(i)),
+                        method + " step " + (i + 1) + " loss, " + partitions + " partitions");
+                double parts = num(metrics.get(i), "ce_weight") * num(metrics.get(i), "ce")
+                        + num(metrics.get(i), "contrastive_weight") * num(metrics.get(i), "contrastive");
+                assertEquals(loss, parts, 1e-9);
+                if (!method.equals("ce")) {
+                    assertTrue(((Number) metrics.get(i).get("contrastive")).doubleValue() > 0, "contrastive part is used");
+                }
+            }
+        }
+    }
+
+    static double num(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> readMetrics(TrainerSettings s) {
+        RunFolder run = new RunFolder(s.output(), jsc.hadoopConfiguration());
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String line : run.readString("metrics.jsonl").split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    out.add(new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class));
+                } catch (Exception e) {
+                    throw new AssertionError("bad metrics line " + line, e);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package io.sparkcl.job.train;
+
+import io.sparkcl.job.train.ckpt.CheckpointStore;
+import io.sparkcl.job.train.ckpt.TrainingState;
+import io.sparkcl.job.train.data.TrainingRow;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Resume after an interruption, NaN stop, evaluation and best/last checkpoints. */
+class ResumeAndFaultsTest {
+    private static SparkSession spark;
+    private static JavaSparkContext jsc;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.local(2);
+        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void interruptedAndResumedRunEndsWithTheSameParameters() {
+        List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
+        List<TrainingRow> dev = SyntheticData.rows(9, TrainTestSupport.K, false, 4, 1000);
+        ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
+        TrainerSettings base = TrainTestSupport.settings("scl", tmp.resolve("full"), 8, 4, 6).withSchedule(2, 2);
+        TrainResult full = TrainTestSupport.trainOnSpark(jsc, base, TrainTestSupport.data(jsc, rows, dev, 2), start);
+
+        TrainerSettings broken = base.withOutput(tmp.resolve("resumed").toUri().toString(), false).withHooks(-1, 2);
+        assertThrows(TrainingStoppedException.class,
+                () -> TrainTestSupport.trainOnSpark(jsc, broken, TrainTestSupport.data(jsc, rows, dev, 2), start));
+        CheckpointStore store = new CheckpointStore(broken.output(), jsc.hadoopConfiguration());
+        assertEquals(2, store.load("last").orElseThrow().nextStep(), "last checkpoint is at step 2 (every 2 steps)");
+
+        TrainerSettings resumed = base.withOutput(broken.output(), true);
+        TrainResult r = TrainTestSupport.trainOnSpark(jsc, resumed, TrainTestSupport.data(jsc, rows, dev, 2), start);
+        double rel = TrainTestSupport.maxRelDiff(r.finalParams(), full.finalParams());
+        assertTrue(rel <= 1e-6, "resumed run differs from the uninterrupted one by " + rel);
+        assertEquals(6, ExactModeEquivalenceTest.readMetrics(resumed).size(), "one metrics line per step, none twice");
+        assertEquals(full.finalEval().get("dev").accuracy(), r.finalEval().get("dev").accuracy(), 1e-12);
+    }
+
+    @Test
+    void nanLossStopsTheRunNamingTheStepAndKeepsTheLastGoodCheckpoint() {
+        List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
+        ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
+        TrainerSettings s = TrainTestSupport.settings("ce", tmp.resolve("nan"), 8, 4, 5).withSchedule(0, 1)
+                .withHooks(2, -1);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, null, 2), start));
+        assertEquals(2, e.step());
+        assertTrue(e.getMessage().contains("step 3"), e.getMessage());
+        TrainingState last = new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("last").orElseThrow();
+        assertEquals(2, last.nextStep());
+        assertEquals(2, ExactModeEquivalenceTest.readMetrics(s).size());
+    }
+
+    @Test
+    void bestCheckpointFollowsDevMacroF1() {
+        List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, true, 8, 0);
+        List<TrainingRow> dev = SyntheticData.rows(12, TrainTestSupport.K, true, 9, 1000);
+        ModelStart start = TrainTestSupport.tinyStart(0.0, 6);
+        TrainerSettings s = TrainTestSupport.settings("dualcl", tmp.resolve("best"), 8, 8, 4).withSchedule(1, 0);
+        TrainResult r = TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, dev, 2), start);
+        String evals = new io.sparkcl.job.train.report.RunFolder(s.output(), jsc.hadoopConfiguration())
+                .readString("eval.jsonl");
+        assertEquals(4, evals.lines().count(), "dev evaluated after steps 1, 2, 3 and at the end");
+        double best = evals.lines().mapToDouble(l -> Double.parseDouble(l.replaceAll(".*\"macro_f1\":([-0-9.Ee]+).*", "$1")))
+                .max().orElseThrow();
+        assertEquals(best, r.bestMetric(), 1e-12);
+        TrainingState bestCkpt = new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("best").orElseThrow();
+        assertEquals(best, bestCkpt.bestMetric(), 1e-12);
+        assertEquals(12, r.finalEval().get("dev").rows());
+        assertArrayEquals(r.finalParams(),
+                new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("last").orElseThrow().params());
+    }
+}

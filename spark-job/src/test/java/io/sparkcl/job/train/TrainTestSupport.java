@@ -1,0 +1,72 @@
+package io.sparkcl.job.train;
+
+import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.job.train.report.RunFolder;
+import io.sparkcl.model.encoder.BertConfig;
+import io.sparkcl.model.encoder.BertParameters;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Shared set-up of the trainer tests: a tiny random encoder, synthetic rows, settings. */
+final class TrainTestSupport {
+    static final int K = 3;
+
+    private TrainTestSupport() {
+    }
+
+    static ModelStart tinyStart(double dropout, long seed) {
+        BertConfig cfg = SyntheticData.tinyConfig(dropout);
+        float[] p = BertParameters.randomInit(cfg, K, seed, DataType.FLOAT).flat().dup().data().asFloat();
+        return new ModelStart(cfg, K, p);
+    }
+
+    static TrainerSettings settings(String method, Path out, int batch, int micro, long steps) {
+        return TrainerSettings.defaults("synthetic", "tiny-random", method, out.toUri().toString())
+                .withMethod(method, 0.5, 0.3)
+                .withBatch(batch, micro)
+                .withSteps(steps)
+                .withOptim(1e-3, 0.0, 0.1)
+                .withSchedule(0, 0);
+    }
+
+    static TrainingData data(JavaSparkContext jsc, List<TrainingRow> train, List<TrainingRow> dev, int partitions) {
+        JavaRDD<TrainingRow> rdd = jsc.parallelize(train, partitions).cache();
+        int[] labels = new int[train.size()];
+        for (TrainingRow r : train) {
+            labels[(int) r.index()] = r.label();
+        }
+        JavaRDD<TrainingRow> devRdd = dev == null ? null : jsc.parallelize(dev, partitions).cache();
+        return new TrainingData(rdd, devRdd, null, List.of("a", "b", "c"), labels, SyntheticData.PAD, Map.of());
+    }
+
+    static TrainResult trainOnSpark(JavaSparkContext jsc, TrainerSettings s, TrainingData d, ModelStart start) {
+        return new ExactTrainer(jsc, s, d, start, new RunFolder(s.output(), jsc.hadoopConfiguration())).train();
+    }
+
+    /** max |a-b| / max |b|. */
+    static double maxRelDiff(float[] a, float[] b) {
+        double maxDiff = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs((double) a[i] - b[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(b[i]));
+        }
+        return maxDiff / maxAbs;
+    }
+
+    /** ||a-b|| / ||b||. */
+    static double relNorm(float[] a, float[] b) {
+        double d = 0;
+        double n = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+            n += (double) b[i] * b[i];
+        }
+        return Math.sqrt(d / n);
+    }
+}
