@@ -115,7 +115,7 @@ public final class ModelRegistry {
                 try (InputStream in = r.stream()) {
                     imported = OnnxBertImporter.read(in, r.location());
                 }
-                verify(model.expectedConfig(), imported.config(), r.location());
+                verifyDerivedConfig(model.expectedConfig(), imported.config(), r.location());
                 LOG.info("Read {} from {} in {} ms", model.modelName(), r.location(), (System.nanoTime() - t0) / 1_000_000);
                 ONNX_CACHE.put(model, new SoftReference<>(imported));
             }
@@ -123,8 +123,8 @@ public final class ModelRegistry {
         }
     }
 
-    /** The sizes derived from the ONNX tensors and graph must be the registry's. */
-    static void verify(BertConfig expected, BertConfig derived, String source) {
+    /** Throws {@link ModelLoadException} naming the field and file when sizes derived from a file differ from the expected ones. */
+    public static void verifyDerivedConfig(BertConfig expected, BertConfig derived, String source) {
         Map<String, int[]> checks = new LinkedHashMap<>();
         checks.put("num_hidden_layers", new int[]{expected.numHiddenLayers(), derived.numHiddenLayers()});
         checks.put("hidden_size", new int[]{expected.hiddenSize(), derived.hiddenSize()});

@@ -81,8 +81,9 @@ public final class HuggingFaceJsonTokenizer extends TemplateTokenizer {
 
     /**
      * Tokenises the joined segment "l_1 l_2 … l_K" once (so byte-level BPE sees the spaces between names, as
-     * in the real input) and assigns each token to the label whose characters contain the token's last
-     * character (a BPE token's span may include the preceding space).
+     * in the real input) and assigns each token to a label by its character span: the label containing the
+     * token's last character (a BPE token's span may include the preceding space); a token with an empty span
+     * (a lone space token after offset trimming) goes to the label that follows it.
      */
     @Override
     int[][] labelSegmentPieces(List<String> labelNames) {
@@ -106,15 +107,8 @@ public final class HuggingFaceJsonTokenizer extends TemplateTokenizer {
         }
         int previous = 0;
         for (int t = 0; t < ids.length; t++) {
-            int last = spans[t] == null ? -1 : spans[t].getEnd() - 1;
-            int owner = -1;
-            for (int k = 0; k < starts.length; k++) {
-                if (last >= starts[k] && last < ends[k]) {
-                    owner = k;
-                    break;
-                }
-            }
-            if (owner < 0 || owner < previous) {
+            int owner = owner(spans[t], starts, ends, previous);
+            if (owner < previous) {
                 throw new IllegalArgumentException("Cannot align token " + t + " of the label segment '" + joined
                         + "' with a label name (tokenizer " + source + ")");
             }
@@ -126,6 +120,24 @@ public final class HuggingFaceJsonTokenizer extends TemplateTokenizer {
             out[k] = perLabel.get(k).stream().mapToInt(Integer::intValue).toArray();
         }
         return out;
+    }
+
+    private static int owner(CharSpan span, int[] starts, int[] ends, int previous) {
+        if (span == null) {
+            return previous;
+        }
+        int c = span.getEnd() > span.getStart() ? span.getEnd() - 1 : span.getStart();
+        for (int k = 0; k < starts.length; k++) {
+            if (c >= starts[k] && c < ends[k]) {
+                return k;
+            }
+        }
+        for (int k = 0; k < starts.length; k++) {
+            if (starts[k] >= c) {
+                return k; // whitespace before label k
+            }
+        }
+        return previous;
     }
 
     @Override

@@ -194,7 +194,7 @@ abstract class TemplateTokenizer implements TextTokenizer {
      * How many tokens of each segment survive truncation to {@code budget} tokens, following HuggingFace
      * tokenizers' LongestFirst strategy for pairs: when both do not fit, the shorter segment is kept whole and
      * the longer one gets the rest if the shorter takes at most half of the budget; otherwise each gets half
-     * (the second segment the extra token when the budget is odd). A single segment keeps its first tokens.
+     * (the longer segment gets the extra token when the budget is odd). A single segment keeps its first tokens.
      */
     static int[] truncatedLengths(int n1, int n2, int budget, boolean pair) {
         if (!pair) {

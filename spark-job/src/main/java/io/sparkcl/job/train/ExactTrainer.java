@@ -78,7 +78,9 @@ public final class ExactTrainer {
             }
         }
 
-        ExactStepRunner runner = new ExactStepRunner(jsc, data.train(), spec, data.trainLabels(), start.params().length);
+        ExactStepRunner runner = null;
+        int runnerEpoch = -1;
+        JavaRDD<io.sparkcl.job.train.data.TrainingRow> epochRows = null;
         float[] bestParams = null;
         Map<String, EvalMetrics> lastEval = new LinkedHashMap<>();
         double lastLoss = Double.NaN;
@@ -93,10 +95,20 @@ public final class ExactTrainer {
         try (JsonLines metrics = run.jsonLines("metrics.jsonl", first);
              JsonLines evals = run.jsonLines("eval.jsonl", first)) {
             for (long step = first; step < total; step++) {
+                int epoch = order.epochOf(step);
+                if (epoch != runnerEpoch) {
+                    JavaRDD<io.sparkcl.job.train.data.TrainingRow> rows = data.trainRows(epoch);
+                    if (epochRows != null && epochRows != rows) {
+                        epochRows.unpersist(false);
+                    }
+                    epochRows = rows;
+                    runner = new ExactStepRunner(jsc, rows, spec, data.trainLabels(), start.params().length);
+                    runnerEpoch = epoch;
+                }
                 long t0 = System.nanoTime();
                 StepContext ctx = new StepContext(step, s.seed(), order.batch(step), s.microBatch(), data.padId(),
                         objective, start.config().hiddenSize(), start.numLabels(), null, null,
-                        step == s.injectNanAtStep());
+                        step == s.injectNanAtStep(), step == s.failTaskAtStep());
                 ExactStepRunner.StepResult r = runner.run(ctx, params, version);
                 if (!Double.isFinite(r.parts().total())) {
                     throw new TrainingDivergedException(step, "loss is " + r.parts().total() + " (ce " + r.parts().ce() + ", contrastive "

@@ -1,7 +1,6 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.report.RunFolder;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +61,7 @@ class ExactModeEquivalenceTest {
                     + rel + " (norm-relative " + TrainTestSupport.relNorm(r.finalParams(), reference) + ")");
             assertTrue(TrainTestSupport.relNorm(r.finalParams(), start.params()) > 1e-4,
                     "training must have moved the parameters");
-            List<Map<String, Object>> metrics = readMetrics(sp);
+            List<Map<String, Object>> metrics = TrainTestSupport.readMetrics(sp, jsc);
             assertEquals(3, metrics.size());
             for (int i = 0; i < 3; i++) {
                 double loss = ((Number) metrics.get(i).get("loss")).doubleValue();
@@ -80,21 +79,5 @@ class ExactModeEquivalenceTest {
 
     static double num(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> readMetrics(TrainerSettings s) {
-        RunFolder run = new RunFolder(s.output(), jsc.hadoopConfiguration());
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String line : run.readString("metrics.jsonl").split("\n")) {
-            if (!line.isBlank()) {
-                try {
-                    out.add(new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class));
-                } catch (Exception e) {
-                    throw new AssertionError("bad metrics line " + line, e);
-                }
-            }
-        }
-        return out;
     }
 }

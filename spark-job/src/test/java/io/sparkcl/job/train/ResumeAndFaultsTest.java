@@ -28,7 +28,7 @@ class ResumeAndFaultsTest {
 
     @BeforeAll
     static void start() {
-        spark = TestSpark.local(2);
+        spark = TestSpark.localWithRetries(2, 4);
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
@@ -55,8 +55,20 @@ class ResumeAndFaultsTest {
         TrainResult r = TrainTestSupport.trainOnSpark(jsc, resumed, TrainTestSupport.data(jsc, rows, dev, 2), start);
         double rel = TrainTestSupport.maxRelDiff(r.finalParams(), full.finalParams());
         assertTrue(rel <= 1e-6, "resumed run differs from the uninterrupted one by " + rel);
-        assertEquals(6, ExactModeEquivalenceTest.readMetrics(resumed).size(), "one metrics line per step, none twice");
+        assertEquals(6, TrainTestSupport.readMetrics(resumed, jsc).size(), "one metrics line per step, none twice");
         assertEquals(full.finalEval().get("dev").accuracy(), r.finalEval().get("dev").accuracy(), 1e-12);
+    }
+
+    @Test
+    void aFailedAndRetriedTaskDoesNotChangeTheResult() {
+        List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, true, 13, 0);
+        ModelStart start = TrainTestSupport.tinyStart(0.1, 9);
+        TrainerSettings s = TrainTestSupport.settings("dualcl", tmp.resolve("clean"), 8, 4, 3);
+        TrainResult clean = TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, null, 2), start);
+        TrainerSettings failing = s.withOutput(tmp.resolve("failing").toUri().toString(), false).withTaskFailureAt(1);
+        TrainResult retried = TrainTestSupport.trainOnSpark(jsc, failing, TrainTestSupport.data(jsc, rows, null, 2), start);
+        double rel = TrainTestSupport.maxRelDiff(retried.finalParams(), clean.finalParams());
+        assertTrue(rel <= 1e-6, "a retried task changed the result by " + rel);
     }
 
     @Test
@@ -71,7 +83,7 @@ class ResumeAndFaultsTest {
         assertTrue(e.getMessage().contains("step 3"), e.getMessage());
         TrainingState last = new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("last").orElseThrow();
         assertEquals(2, last.nextStep());
-        assertEquals(2, ExactModeEquivalenceTest.readMetrics(s).size());
+        assertEquals(2, TrainTestSupport.readMetrics(s, jsc).size());
     }
 
     @Test

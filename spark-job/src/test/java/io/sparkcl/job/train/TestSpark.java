@@ -8,8 +8,17 @@ public final class TestSpark {
     }
 
     public static SparkSession local(int threads) {
+        return master("local[" + threads + "]");
+    }
+
+    /** local[n, maxFailures] lets Spark retry failed tasks, as on a cluster. */
+    public static SparkSession localWithRetries(int threads, int maxFailures) {
+        return master("local[" + threads + "," + maxFailures + "]");
+    }
+
+    private static SparkSession master(String master) {
         return SparkSession.builder()
-                .master("local[" + threads + "]")
+                .master(master)
                 .appName("sparkcl-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")

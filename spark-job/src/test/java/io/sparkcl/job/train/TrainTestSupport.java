@@ -69,4 +69,20 @@ final class TrainTestSupport {
         }
         return Math.sqrt(d / n);
     }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> readMetrics(TrainerSettings s, JavaSparkContext jsc) {
+        RunFolder run = new RunFolder(s.output(), jsc.hadoopConfiguration());
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (String line : run.readString("metrics.jsonl").split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    out.add(new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class));
+                } catch (Exception e) {
+                    throw new AssertionError("bad metrics line " + line, e);
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -114,7 +114,7 @@ public final class MemoryBenchmark {
         System.gc();
         long t0 = System.nanoTime();
         try (PeakMemorySampler sampler = new PeakMemorySampler()) {
-            runner.run(new StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null, false),
+            runner.run(new StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null, false, false),
                     bc, 1);
             sampler.close();
             return new Result(sampler.peakOffHeap(), sampler.peakHeap(), sampler.peakTotal(),

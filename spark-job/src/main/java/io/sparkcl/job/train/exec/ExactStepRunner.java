@@ -171,7 +171,13 @@ public final class ExactStepRunner {
                 return java.util.Collections.emptyIterator();
             }
             BertEncoderModel model = ExecutorModels.get(spec, version, params.value());
-            return List.of(ShardComputer.gradients(model, numParams, mine, c)).iterator();
+            GradPartial g = ShardComputer.gradients(model, numParams, mine, c);
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            if (c.failFirstAttempt() && task != null && task.partitionId() == 0 && task.attemptNumber() == 0) {
+                throw new IllegalStateException("injected failure of a pass-2 task at step " + c.step()
+                        + " (test hook): Spark retries it");
+            }
+            return List.of(g).iterator();
         }
     }
 }

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param gradZ        pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
  * @param gradTheta    pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
  * @param injectNan    test hook: the local loss of this step is NaN
+ * @param failFirstAttempt test hook: the first attempt of partition 0's pass-2 task fails after computing
  */
 public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int padId, StepObjective objective,
-                          int hidden, int numLabels, float[] gradZ, float[] gradTheta, boolean injectNan)
+                          int hidden, int numLabels, float[] gradZ, float[] gradTheta, boolean injectNan,
+                          boolean failFirstAttempt)
         implements Serializable {
 
     public Map<Long, Integer> positions() {
@@ -31,6 +33,7 @@ public record StepContext(long step, long seed, long[] batchIndices, int microBa
     }
 
     public StepContext withFeatureGradients(float[] gz, float[] gt) {
-        return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt, injectNan);
+        return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt, injectNan,
+                failFirstAttempt);
     }
 }

@@ -30,12 +30,15 @@ public final class JsonLines implements AutoCloseable {
         this.path = path;
     }
 
-    /** Opens {@code path}, keeping existing lines whose "step" is below {@code keepBelowStep} (all lines dropped when 0). */
+    /**
+     * Opens {@code path}, keeping the existing lines whose "step" (1-based: the number of steps done) is at most
+     * {@code keepUpToStep}; 0 drops every line (a fresh run).
+     */
     @SuppressWarnings("unchecked")
-    public static JsonLines open(FileSystem fs, Path path, long keepBelowStep) {
+    public static JsonLines open(FileSystem fs, Path path, long keepUpToStep) {
         try {
             List<String> kept = new ArrayList<>();
-            if (keepBelowStep > 0 && fs.exists(path)) {
+            if (keepUpToStep > 0 && fs.exists(path)) {
                 try (FSDataInputStream in = fs.open(path);
                      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
@@ -44,7 +47,7 @@ public final class JsonLines implements AutoCloseable {
                         }
                         Map<String, Object> m = JSON.readValue(line, Map.class);
                         Object step = m.get("step");
-                        if (step instanceof Number n && n.longValue() < keepBelowStep) {
+                        if (step instanceof Number n && n.longValue() <= keepUpToStep) {
                             kept.add(line);
                         }
                     }

@@ -99,8 +99,8 @@ public final class RunFolder {
         }
     }
 
-    public JsonLines jsonLines(String name, long keepBelowStep) {
-        return JsonLines.open(fs, path(name), keepBelowStep);
+    public JsonLines jsonLines(String name, long keepUpToStep) {
+        return JsonLines.open(fs, path(name), keepUpToStep);
     }
 
     /** Copies a local folder (written by a library that only knows java.nio paths) into the run folder. */

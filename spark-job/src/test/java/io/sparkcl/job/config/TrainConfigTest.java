@@ -1,0 +1,138 @@
+package io.sparkcl.job.config;
+
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainConfigTest {
+    static final DatasetCatalog CATALOG = DatasetCatalog.of(List.of("sst2", "trec", "glue-rte"));
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsFollowTheMethod() {
+        TrainConfig dual = TrainConfig.from(new ConfigValues(), LocalDateTime.of(2026, 1, 2, 3, 4, 5));
+        assertEquals("sst2", dual.dataset());
+        assertEquals("dualcl", dual.method());
+        assertEquals(0.1, dual.lambda());
+        assertEquals(0.1, dual.tau());
+        assertEquals(3, dual.epochs());
+        assertEquals(0, dual.steps());
+        assertEquals(32, dual.globalBatch());
+        assertEquals(16, dual.microBatch());
+        assertEquals("all-minilm-l6-v2", dual.model());
+        assertEquals("runs/sst2-dualcl-20260102-030405", dual.output());
+        assertTrue(dual.dropout() < 0, "dropout unset = the model's own");
+
+        TrainConfig scl = TrainConfig.builder().method("SCL").build();
+        assertEquals("scl", scl.method());
+        assertEquals(0.9, scl.lambda());
+        assertEquals(0.3, scl.tau());
+        assertEquals(0.0, TrainConfig.builder().method("ce").build().lambda());
+    }
+
+    @Test
+    void microBatchDefaultFitsASmallGlobalBatch() {
+        assertEquals(8, TrainConfig.builder().globalBatch(8).build().microBatch());
+        assertEquals(16, TrainConfig.builder().globalBatch(512).build().microBatch());
+    }
+
+    @Test
+    void stepsReplaceTheDefaultEpochs() {
+        TrainConfig c = TrainConfig.builder().steps(50).build();
+        assertEquals(0, c.epochs());
+        assertEquals(50, c.steps());
+        c.validateValues(CATALOG);
+    }
+
+    @Test
+    void yamlIsOverriddenByTheCommandLine() throws IOException {
+        Path yaml = tmp.resolve("c.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "method: scl", "lr: 1e-4", "global-batch: 64", "tau: 0.5", "freeze-embeddings: true",
+                "train-file: /data/train.jsonl", "labels: [neg, pos]", "text_column: sentence", ""));
+        ConfigValues fromFile = YamlConfig.read(yaml.toString(), ConfigKey.Scope.TRAIN, new Configuration());
+        ConfigValues cli = new ConfigValues().set(ConfigKey.LR, "3e-5", "command line")
+                .set(ConfigKey.GLOBAL_BATCH, "128", "command line");
+        TrainConfig c = TrainConfig.from(fromFile.overrideWith(cli));
+        assertEquals("scl", c.method());
+        assertEquals(3e-5, c.lr(), "command line wins");
+        assertEquals(128, c.globalBatch(), "command line wins");
+        assertEquals(0.5, c.tau(), "file value kept");
+        assertEquals(0.9, c.lambda(), "method default still applies");
+        assertTrue(c.freezeEmbeddings());
+        assertEquals(List.of("neg", "pos"), c.labels());
+        assertEquals("sentence", c.textColumn(), "snake_case keys are accepted");
+        assertEquals("custom", c.dataset(), "user data gets a neutral name");
+        assertEquals("/data/train.jsonl", c.readerOptions().get("train-file"));
+        assertEquals("neg,pos", c.readerOptions().get("labels"));
+    }
+
+    @Test
+    void unknownYamlKeyIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("lr: 1e-4\nlearning-rate: 3\n"));
+        assertEquals("--config", e.option());
+        assertTrue(e.getMessage().contains("learning-rate"), e.getMessage());
+    }
+
+    @Test
+    void badYamlValueNamesTheOptionAndFile() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("global-batch: many\n"));
+        assertEquals("--global-batch", e.option());
+        assertTrue(e.getMessage().contains("test.yaml"), e.getMessage());
+        ConfigException e2 = assertThrows(ConfigException.class, () -> parse("epochs: 2.5\n"));
+        assertEquals("--epochs", e2.option());
+        ConfigException e3 = assertThrows(ConfigException.class, () -> parse("- a\n- b\n"));
+        assertEquals("--config", e3.option());
+    }
+
+    @Test
+    void keysOfOtherCommandsAreSkipped() throws IOException {
+        ConfigValues v = YamlConfig.parse(stream("lr: 1e-4\nmodel: runs/x/model\n"), "run.yaml",
+                ConfigKey.Scope.EVALUATE);
+        assertFalse(v.isSet(ConfigKey.LR));
+        assertEquals("runs/x/model", v.string(ConfigKey.MODEL, null));
+    }
+
+    @Test
+    void toYamlReadsBackToTheSameConfig() throws IOException {
+        TrainConfig c = TrainConfig.builder().method("scl").lr(1e-3).steps(7).output("file:/tmp/run 1")
+                .set("labels", "b,a").set("train-file", "x.csv").set("dropout", 0.2).set("resume", true).build();
+        String yaml = c.toYaml();
+        TrainConfig back = TrainConfig.from(YamlConfig.parse(stream(yaml), "config.yaml", ConfigKey.Scope.TRAIN));
+        assertEquals(c.toMap(), back.toMap());
+        assertEquals(c, back);
+        assertTrue(yaml.contains("global-batch: 32"), yaml);
+    }
+
+    @Test
+    void everyTrainKeyIsInTheResolvedMap() {
+        TrainConfig c = TrainConfig.builder().set("train-file", "t.jsonl").set("text-pair-column", "p")
+                .set("labels", "x,y").set("dropout", 0.1).set("format", "jsonl").set("dev-file", "d")
+                .set("test-file", "t").set("data-dir", "/d").set("master", "local[2]").build();
+        for (ConfigKey k : ConfigKey.values()) {
+            if (k.appliesTo(ConfigKey.Scope.TRAIN) && k != ConfigKey.STEPS) {
+                assertTrue(c.toMap().containsKey(k.key()), "missing " + k.key());
+            }
+        }
+    }
+
+    private static ConfigValues parse(String yaml) throws IOException {
+        return YamlConfig.parse(stream(yaml), "test.yaml", ConfigKey.Scope.TRAIN);
+    }
+
+    private static ByteArrayInputStream stream(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
