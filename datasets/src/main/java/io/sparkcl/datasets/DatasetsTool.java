@@ -24,9 +24,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code sparkcl datasets list|show|download} commands as plain methods (the CLI wires the options).
+ * The {@code sparkcl datasets list|show|download} commands as plain static methods (the CLI wires the options).
  */
 public final class DatasetsTool {
+
+    private DatasetsTool() {
+    }
 
     /** Text lengths of one split: p50, p90, p99 and max, in whitespace tokens and in characters. */
     public record LengthStats(double[] tokens, double[] chars) {
@@ -37,12 +40,32 @@ public final class DatasetsTool {
                                LengthStats lengths) {
     }
 
-    /** One line per registry dataset: name, format, labels, splits, where it comes from. */
-    public void list(PrintStream out) {
-        out.printf(Locale.ROOT, "%-10s %-10s %-3s %-52s %s%n", "NAME", "FORMAT", "K", "SPLITS", "DESCRIPTION");
+    /** {@link #list(String, PrintStream)} for the default data root ({@code SPARKCL_DATA_DIR}, else the cache). */
+    public static void list(PrintStream out) {
+        list(null, out);
+    }
+
+    /**
+     * One line per registry dataset: name, whether its files are in the data root (yes / no / partial),
+     * format, number of labels, splits, description.
+     */
+    public static void list(String dataDir, PrintStream out) {
+        String root = DataRoot.resolve(dataDir);
+        DatasetDownloader local = new DatasetDownloader(root, null, new Configuration());
+        out.println("data root: " + root);
+        out.printf(Locale.ROOT, "%-10s %-8s %-10s %-3s %-30s %s%n", "NAME", "PRESENT", "FORMAT", "K", "SPLITS",
+                "DESCRIPTION");
         for (DatasetSpec d : DatasetRegistry.all()) {
-            out.printf(Locale.ROOT, "%-10s %-10s %-3d %-52s %s%s%n", d.name(), d.format(), d.labels().size(),
-                    String.join(",", d.splitNames()), d.description(), d.downloadable() ? "" : " [manual download]");
+            String present;
+            try {
+                int missing = local.missingFiles(d).size();
+                present = missing == 0 ? "yes" : missing == d.splits().size() ? "no" : "partial";
+            } catch (RuntimeException e) {
+                present = "?";
+            }
+            out.printf(Locale.ROOT, "%-10s %-8s %-10s %-3d %-30s %s%s%n", d.name(), present, d.format(),
+                    d.labels().size(), String.join(",", d.splitNames()), d.description(),
+                    d.downloadable() ? "" : " [manual download]");
         }
     }
 
@@ -51,7 +74,7 @@ public final class DatasetsTool {
      * it first when it is not in the data root. Bad rows are reported (and quarantined in a temporary folder),
      * never fatal here.
      */
-    public List<SplitSummary> show(SparkSession spark, String name, String dataDir, PrintStream out) {
+    public static List<SplitSummary> show(SparkSession spark, String name, String dataDir, PrintStream out) {
         DatasetSpec spec = DatasetRegistry.get(name);
         String root = DataRoot.resolve(dataDir);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -84,13 +107,13 @@ public final class DatasetsTool {
     }
 
     /** Downloads a registry dataset into the data root (only missing files unless {@code force}). */
-    public void download(String name, String dataDir, boolean force, PrintStream out) {
+    public static void download(String name, String dataDir, boolean force, PrintStream out) {
         String root = DataRoot.resolve(dataDir);
         new DatasetDownloader(root, new Configuration()).download(name, force, out);
         out.println(name + ": ready in " + root);
     }
 
-    public void download(String name, String dataDir, PrintStream out) {
+    public static void download(String name, String dataDir, PrintStream out) {
         download(name, dataDir, false, out);
     }
 
@@ -146,6 +169,7 @@ public final class DatasetsTool {
     }
 
     private static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+        double tenths = Math.round(v * 10) / 10.0;
+        return tenths == Math.rint(tenths) ? Long.toString((long) tenths) : String.format(Locale.ROOT, "%.1f", tenths);
     }
 }

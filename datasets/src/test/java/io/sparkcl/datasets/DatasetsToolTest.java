@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DatasetsToolTest {
     private static SparkSession spark;
-    private final DatasetsTool tool = new DatasetsTool();
+
 
     @BeforeAll
     static void start() {
@@ -42,18 +42,23 @@ class DatasetsToolTest {
     @Test
     void listNamesEveryRegistryDataset() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        tool.list(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        DatasetsTool.list(TestSupport.sharedData().getPath(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
         for (String name : DatasetRegistry.names()) {
             assertTrue(text.lines().anyMatch(l -> l.startsWith(name + " ")), name + " missing from\n" + text);
         }
+        // the shared data has these, and not the others
+        for (String name : List.of("sst2", "cr", "trec", "glue-sst2", "glue-rte", "glue-cola")) {
+            assertTrue(text.lines().anyMatch(l -> l.matches(name + " +yes .*")), name + " not present in\n" + text);
+        }
+        assertTrue(text.lines().anyMatch(l -> l.matches("glue-mnli +no .*")), text);
         assertEquals(14, DatasetRegistry.names().size());
     }
 
     @Test
     void showGlueRtePrintsSplitsLabelCountsAndLengths() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<DatasetsTool.SplitSummary> s = tool.show(spark, "glue-rte", TestSupport.sharedData().getPath(),
+        List<DatasetsTool.SplitSummary> s = DatasetsTool.show(spark, "glue-rte", TestSupport.sharedData().getPath(),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("train: 2490 rows, 0 bad"), text);
@@ -89,7 +94,7 @@ class DatasetsToolTest {
         System.setProperty(DatasetDownloader.BASE_URL_PROPERTY, "http://127.0.0.1:" + port);
         try {
             DownloadException e = assertThrows(DownloadException.class,
-                    () -> tool.show(spark, "trec", empty.toString(), new PrintStream(new ByteArrayOutputStream())));
+                    () -> DatasetsTool.show(spark, "trec", empty.toString(), new PrintStream(new ByteArrayOutputStream())));
             assertTrue(e.getMessage().contains("cannot download dataset 'trec'"), e.getMessage());
             assertArrayEquals(new String[0], empty.toFile().list());
         } finally {

@@ -72,7 +72,8 @@ public final class DatasetReader {
 
     /** A user's data file as split {@code splitName} (train, dev, test, …). */
     public ReadResult readUserData(UserDataOptions user, String splitName) {
-        SourceFormat format = user.format() != null ? user.format() : detectFormat(user.path());
+        SourceFormat format = user.format() == null || user.format() == SourceFormat.JSON_ARRAY
+                ? detectFormat(user.path(), user.format()) : user.format();
         SourceSpec source = new SourceSpec(format, null, user.textColumn(), user.textPairColumn(),
                 user.labelColumn(), user.idColumn());
         return read(user.datasetName(), splitName, user.path(), source, user.labels());
@@ -321,10 +322,11 @@ public final class DatasetReader {
         }
     }
 
-    private SourceFormat detectFormat(String path) {
+    /** From the extension unless given; "json" is a JSON array or JSON lines depending on the first character. */
+    private SourceFormat detectFormat(String path, SourceFormat given) {
         List<FileStatus> files = listFiles("data", "?", path);
         String name = files.get(0).getPath().getName();
-        SourceFormat guess = SourceFormat.fromFileName(name);
+        SourceFormat guess = given != null ? given : SourceFormat.fromFileName(name);
         if (guess == SourceFormat.JSON_ARRAY) {
             String first = firstLine(files.get(0));
             String trimmed = first == null ? "" : first.trim();

@@ -1,10 +1,98 @@
 package io.sparkcl.model.bench;
 
-import java.io.PrintStream;
+import io.sparkcl.model.encoder.BertConfig;
+import io.sparkcl.model.encoder.BertEncoderModel;
+import io.sparkcl.model.encoder.BertParameters;
+import io.sparkcl.model.encoder.EncoderBatch;
+import io.sparkcl.model.encoder.EncoderProfile;
+import io.sparkcl.model.encoder.ForwardState;
+import io.sparkcl.model.encoder.Pooling;
+import io.sparkcl.model.optim.AdamW;
+import io.sparkcl.model.optim.GradientClipping;
+import io.sparkcl.model.registry.ModelArtifacts;
+import io.sparkcl.model.registry.ModelRegistry;
+import io.sparkcl.model.registry.PretrainedModel;
+import io.sparkcl.model.registry.ShippedModel;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Encoder speed benchmark (CLI: {@code sparkcl bench encoder}). */
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Encoder speed benchmark ({@code sparkcl bench encoder}): on one batch (default MiniLM, 32 x 64), times the
+ * onnxruntime forward of the shipped ONNX model, the SparkCL forward, and a SparkCL training step (forward + backward +
+ * clipping + AdamW), measures the machine's SGEMM rate, peak and steady memory, and a per-phase profile.
+ *
+ * <p>Options: {@code --model NAME} (registry name, default all-minilm-l6-v2), {@code --batch 32}, {@code --length 64},
+ * {@code --steps 5} (timed repetitions; the median is reported), {@code --threads N} (default: all cores),
+ * {@code --memory-steps 100,1000} (training-step counts after which memory is reported; "0" skips).
+ * The last line is {@code train_step_vs_3x_onnxruntime_forward: R}.
+ */
 public final class EncoderBenchmark {
     private EncoderBenchmark() {
+    }
+
+    /** Parsed options. */
+    record Options(String model, int batch, int length, int steps, int threads, long[] memorySteps) {
+        static Options parse(String[] args) {
+            String model = ModelRegistry.DEFAULT_MODEL;
+            int batch = 32;
+            int length = 64;
+            int steps = 5;
+            int threads = Runtime.getRuntime().availableProcessors();
+            long[] mem = {100, 1000};
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help") || a.equals("-h")) {
+                    throw new IllegalArgumentException(usage());
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("Option " + a + " needs a value\n" + usage());
+                }
+                String v = args[++i];
+                try {
+                    switch (a) {
+                        case "--model" -> model = v;
+                        case "--batch" -> batch = positive(a, Integer.parseInt(v));
+                        case "--length" -> length = positive(a, Integer.parseInt(v));
+                        case "--steps" -> steps = positive(a, Integer.parseInt(v));
+                        case "--threads" -> threads = positive(a, Integer.parseInt(v));
+                        case "--memory-steps" -> mem = v.equals("0") ? new long[0]
+                                : Arrays.stream(v.split(",")).mapToLong(s -> positive(a, Integer.parseInt(s.trim())))
+                                .sorted().toArray();
+                        default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + usage());
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Option " + a + ": not a number: " + v);
+                }
+            }
+            return new Options(model, batch, length, steps, threads, mem);
+        }
+
+        private static int positive(String opt, int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("Option " + opt + " must be positive, got " + v);
+            }
+            return v;
+        }
+
+        static String usage() {
+            return "usage: bench encoder [--model all-minilm-l6-v2] [--batch 32] [--length 64] [--steps 5]"
+                    + " [--threads N] [--memory-steps 100,1000]";
+        }
     }
 
     public static void main(String[] args) {
@@ -12,6 +100,319 @@ public final class EncoderBenchmark {
     }
 
     public static void run(String[] args, PrintStream out) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Options o = Options.parse(args);
+        setThreads(o.threads());
+        out.printf(Locale.ROOT, "encoder benchmark: model=%s batch=%d length=%d steps=%d threads=%d cores=%d%n",
+                o.model(), o.batch(), o.length(), o.steps(), o.threads(), Runtime.getRuntime().availableProcessors());
+        out.println("cpu: " + cpuName() + ", max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB");
+
+        double gemmRate = sgemmFlops(out);
+
+        PretrainedModel pm = ModelRegistry.load(o.model(), 2);
+        BertConfig cfg = pm.config();
+        BertParameters params = pm.parameters();
+        EncoderBatch batch = randomBatch(cfg, o.batch(), o.length(), 7L);
+        double fwdFlops = forwardFlops(cfg, o.batch(), o.length());
+        double trainFlops = 3 * fwdFlops;
+        out.printf(Locale.ROOT, "model %s: %d layers, width %d, %d heads, intermediate %d, %.1fM parameters%n",
+                pm.name(), cfg.numHiddenLayers(), cfg.hiddenSize(), cfg.numAttentionHeads(), cfg.intermediateSize(),
+                params.size() / 1e6);
+        out.printf(Locale.ROOT, "FLOPs per forward %.1f G, per training step ~%.1f G (3x forward)%n", fwdFlops / 1e9,
+                trainFlops / 1e9);
+
+        double ortSeconds = OnnxForward.time(pm, batch, o.steps(), o.threads(), out);
+
+        BertEncoderModel model = new BertEncoderModel(params, Pooling.CLS);
+        List<Double> fwd = new ArrayList<>();
+        for (int i = 0; i < o.steps() + 1; i++) {
+            long t0 = System.nanoTime();
+            model.forward(batch, false);
+            if (i > 0) {
+                fwd.add((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        double fwdSeconds = median(fwd);
+
+        TrainLoop loop = new TrainLoop(model, batch);
+        MemoryTracker mem = new MemoryTracker();
+        loop.step(mem);
+        List<Double> train = new ArrayList<>();
+        EncoderProfile profile = new EncoderProfile();
+        model.setProfile(profile);
+        loop.profile = profile;
+        for (int i = 0; i < o.steps(); i++) {
+            long t0 = System.nanoTime();
+            loop.step(mem);
+            train.add((System.nanoTime() - t0) / 1e9);
+        }
+        model.setProfile(null);
+        loop.profile = null;
+        double trainSeconds = median(train);
+
+        out.println();
+        out.printf(Locale.ROOT, "SGEMM 2048^3 (ND4J/OpenBLAS): %.1f GFLOP/s%n", gemmRate / 1e9);
+        if (ortSeconds > 0) {
+            out.printf(Locale.ROOT, "onnxruntime forward:          %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM%n", ortSeconds,
+                    fwdFlops / ortSeconds / 1e9, 100 * fwdFlops / ortSeconds / gemmRate);
+        }
+        out.printf(Locale.ROOT, "SparkCL forward:              %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM%n", fwdSeconds,
+                fwdFlops / fwdSeconds / 1e9, 100 * fwdFlops / fwdSeconds / gemmRate);
+        out.printf(Locale.ROOT, "SparkCL train step (fwd+bwd+AdamW): %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM"
+                        + "  (all timed steps: %s)%n", trainSeconds, trainFlops / trainSeconds / 1e9,
+                100 * trainFlops / trainSeconds / gemmRate, fmt(train));
+        out.println();
+        out.println("profile of the training step (mean per step over " + o.steps() + " steps):");
+        long total = profile.totalNanos();
+        for (Map.Entry<EncoderProfile.Phase, Long> e : profile.nanos().entrySet()) {
+            if (e.getValue() > 0) {
+                out.printf(Locale.ROOT, "  %-48s %8.1f ms  %5.1f%%%n", e.getKey().description(),
+                        e.getValue() / 1e6 / o.steps(), 100.0 * e.getValue() / total);
+            }
+        }
+        out.printf(Locale.ROOT, "  %-48s %8.1f ms%n", "total profiled", total / 1e6 / o.steps());
+        out.println();
+        out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak off-heap physical (RSS) %d MiB, peak javacpp tracked %d MiB,"
+                        + " activation buffers %d MiB%n", mib(mem.peakHeap), mib(mem.peakPhysical), mib(mem.peakTotal),
+                mib(model.bufferBytes()));
+        long done = loop.steps;
+        for (long target : o.memorySteps()) {
+            while (done < target) {
+                loop.step(null);
+                done++;
+            }
+            System.gc();
+            out.printf(Locale.ROOT, "memory after %d training steps: heap used %d MiB, physical (RSS) %d MiB,"
+                            + " javacpp tracked %d MiB, loss %.4f%n", done, mib(heapUsed()), mib(Pointer.physicalBytes()),
+                    mib(Pointer.totalBytes()), loop.lastLoss);
+        }
+        double ratio = ortSeconds > 0 ? trainSeconds / (3 * ortSeconds) : Double.NaN;
+        out.printf(Locale.ROOT, "train_step_vs_3x_onnxruntime_forward: %.3f%n", ratio);
+    }
+
+    /** A training step as the trainer does it: forward, CE gradient on the logits, backward, clipping, AdamW. */
+    static final class TrainLoop {
+        final BertEncoderModel model;
+        final EncoderBatch base;
+        final INDArray grad;
+        final AdamW adam;
+        final int[] labels;
+        EncoderProfile profile;
+        long steps;
+        double lastLoss;
+
+        TrainLoop(BertEncoderModel model, EncoderBatch batch) {
+            this.model = model;
+            this.base = batch;
+            BertParameters p = model.parameters();
+            this.grad = Nd4j.create(p.dataType(), p.size());
+            this.adam = AdamW.forParameters(p, 0.01);
+            this.labels = new int[batch.size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % 2;
+            }
+        }
+
+        void step(MemoryTracker mem) {
+            long[] seeds = new long[base.size()];
+            for (int i = 0; i < seeds.length; i++) {
+                seeds[i] = steps * 1_000_003L + i;
+            }
+            EncoderBatch b = new EncoderBatch(base.inputIds(), base.attentionMask(), base.tokenTypeIds(), null, seeds);
+            grad.assign(0.0);
+            ForwardState s = model.forward(b, true);
+            // Cross-entropy over the batch: dL/dlogits = (softmax - onehot) / n.
+            INDArray probs = Transforms.softmax(s.logits(), true);
+            double loss = 0;
+            for (int i = 0; i < labels.length; i++) {
+                loss -= Math.log(Math.max(1e-30, probs.getDouble(i, labels[i])));
+                probs.putScalar(i, labels[i], probs.getDouble(i, labels[i]) - 1.0);
+            }
+            lastLoss = loss / labels.length;
+            probs.divi(labels.length);
+            model.backward(s, null, probs, null, grad);
+            long t0 = System.nanoTime();
+            GradientClipping.clipByGlobalNorm(grad, 1.0);
+            adam.step(model.parameters().flat(), grad, 2e-5);
+            if (profile != null) {
+                profile.add(EncoderProfile.Phase.OPTIMIZER, t0);
+            }
+            steps++;
+            if (mem != null) {
+                mem.sample();
+            }
+        }
+    }
+
+    /** Peaks of heap and native memory, sampled after each step. */
+    static final class MemoryTracker {
+        long peakHeap;
+        long peakPhysical;
+        long peakTotal;
+
+        void sample() {
+            peakHeap = Math.max(peakHeap, heapPeakOfPools());
+            peakPhysical = Math.max(peakPhysical, Pointer.physicalBytes());
+            peakTotal = Math.max(peakTotal, Pointer.totalBytes());
+        }
+    }
+
+    static long heapPeakOfPools() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Forward FLOPs (multiply-adds x 2) of the GEMMs and attention matmuls. */
+    static double forwardFlops(BertConfig c, int n, int t) {
+        double tokens = (double) n * t;
+        double d = c.hiddenSize();
+        double i = c.intermediateSize();
+        double perLayer = 2 * tokens * d * (3 * d) + 2 * tokens * d * d + 2 * 2 * tokens * d * i
+                + 2 * 2 * (double) n * t * t * d;
+        return perLayer * c.numHiddenLayers();
+    }
+
+    /** Rows of random (non-special) token ids, no padding, two segments. */
+    static EncoderBatch randomBatch(BertConfig cfg, int n, int t, long seed) {
+        Random r = new Random(seed);
+        int[][] ids = new int[n][t];
+        int[][] mask = new int[n][t];
+        int[][] types = new int[n][t];
+        int lo = Math.min(1000, cfg.vocabSize() / 2);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                ids[i][j] = lo + r.nextInt(cfg.vocabSize() - lo);
+                mask[i][j] = 1;
+                types[i][j] = cfg.typeVocabSize() > 1 && j >= t / 2 ? 1 : 0;
+            }
+        }
+        return new EncoderBatch(ids, mask, types, null, null);
+    }
+
+    /** FLOP/s of a 2048^3 single-precision GEMM (best of a few). */
+    static double sgemmFlops(PrintStream out) {
+        int m = 2048;
+        INDArray a = Nd4j.rand(DataType.FLOAT, m, m);
+        INDArray b = Nd4j.rand(DataType.FLOAT, m, m);
+        INDArray c = Nd4j.create(DataType.FLOAT, m, m);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            long t0 = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (i > 0) {
+                best = Math.min(best, s);
+            }
+        }
+        return 2.0 * m * m * m / best;
+    }
+
+    static void setThreads(int threads) {
+        Nd4j.getExecutioner(); // loads the backend (NativeOpsHolder needs it)
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    static String cpuName() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    static String fmt(List<Double> xs) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : xs) {
+            sb.append(sb.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", x));
+        }
+        return sb.toString();
+    }
+
+    static long mib(long bytes) {
+        return bytes >> 20;
+    }
+
+    /** The onnxruntime side (optional dependency: absent -> reported and skipped). */
+    static final class OnnxForward {
+        static double time(PretrainedModel pm, EncoderBatch batch, int steps, int threads, PrintStream out) {
+            ShippedModel shipped = ShippedModel.byName(pm.name()).orElse(null);
+            if (shipped == null) {
+                out.println("onnxruntime: skipped (" + pm.name() + " has no shipped ONNX file)");
+                return -1;
+            }
+            try {
+                Class.forName("ai.onnxruntime.OrtEnvironment");
+            } catch (ClassNotFoundException e) {
+                out.println("onnxruntime: skipped (com.microsoft.onnxruntime:onnxruntime is not on the classpath)");
+                return -1;
+            }
+            try {
+                return OrtRunner.time(ModelArtifacts.readAllBytes(shipped, shipped.onnxResource()), batch, steps,
+                        threads);
+            } catch (Exception e) {
+                out.println("onnxruntime: failed: " + e);
+                return -1;
+            }
+        }
+    }
+
+    /** Kept in its own class so the benchmark loads without onnxruntime on the classpath. */
+    static final class OrtRunner {
+        static double time(byte[] onnx, EncoderBatch batch, int steps, int threads) throws Exception {
+            ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+            try (ai.onnxruntime.OrtSession.SessionOptions so = new ai.onnxruntime.OrtSession.SessionOptions()) {
+                so.setIntraOpNumThreads(threads);
+                so.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                try (ai.onnxruntime.OrtSession session = env.createSession(onnx, so)) {
+                    Map<String, ai.onnxruntime.OnnxTensor> in = new java.util.HashMap<>();
+                    in.put("input_ids", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.inputIds())));
+                    in.put("attention_mask", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.attentionMask())));
+                    if (session.getInputNames().contains("token_type_ids")) {
+                        in.put("token_type_ids", ai.onnxruntime.OnnxTensor.createTensor(env,
+                                toLong(batch.tokenTypeIds())));
+                    }
+                    List<Double> times = new ArrayList<>();
+                    for (int i = 0; i < steps + 1; i++) {
+                        long t0 = System.nanoTime();
+                        try (ai.onnxruntime.OrtSession.Result r = session.run(in)) {
+                            if (i > 0) {
+                                times.add((System.nanoTime() - t0) / 1e9);
+                            }
+                        }
+                    }
+                    for (ai.onnxruntime.OnnxTensor t : in.values()) {
+                        t.close();
+                    }
+                    return median(times);
+                }
+            }
+        }
+
+        private static long[][] toLong(int[][] a) {
+            long[][] r = new long[a.length][];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = Arrays.stream(a[i]).asLongStream().toArray();
+            }
+            return r;
+        }
     }
 }

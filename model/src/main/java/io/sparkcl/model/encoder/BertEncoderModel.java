@@ -4,7 +4,6 @@ import io.sparkcl.model.encoder.EncoderProfile.Phase;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
@@ -156,7 +155,7 @@ public final class BertEncoderModel {
         INDArray x = arena.get("L0.in", nt, d);
         a.embXhat = arena.get("emb.xhat", nt, d);
         a.embRstd = arena.get("emb.rstd", nt);
-        layerNorm(x0, param("embeddings.LayerNorm.weight"), param("embeddings.LayerNorm.bias"), a.embXhat, a.embRstd, x);
+        layerNorm(x0, null, null, "embeddings.LayerNorm", a.embXhat, a.embRstd, x);
         if (pHidden > 0) {
             a.embMask = arena.get("emb.mask", nt, d);
             DropoutMasks.fillHidden(a.embMask, seeds, t, d, -1, DropoutMasks.SITE_EMBEDDINGS, pHidden);
@@ -181,11 +180,11 @@ public final class BertEncoderModel {
             t0 = tock(Phase.QKV_GEMM, t0);
 
             // Split heads: [n, T, 3, H, dh] -> three [n, H, T, dh] contiguous arrays.
-            INDArray qkv5 = qkv.reshape('c', n, t, 3, heads, dh);
-            la.qh = splitHead(qkv5, 0, arena.get(p + "qh", n, heads, t, dh));
-            la.kh = splitHead(qkv5, 1, arena.get(p + "kh", n, heads, t, dh));
-            la.vh = splitHead(qkv5, 2, arena.get(p + "vh", n, heads, t, dh));
-            Ops.scale(la.qh, scale, la.qh);
+            la.qh = arena.get(p + "qh", (long) n * heads, t, dh);
+            la.kh = arena.get(p + "kh", (long) n * heads, t, dh);
+            la.vh = arena.get(p + "vh", (long) n * heads, t, dh);
+            FusedKernels.permuteHeads(qkv, new INDArray[]{la.qh, la.kh, la.vh}, n, t, heads, dh,
+                    new double[]{scale, 1.0, 1.0}, false);
             t0 = tock(Phase.HEAD_PERMUTE, t0);
 
             // Scores and probabilities.
@@ -208,7 +207,7 @@ public final class BertEncoderModel {
             Ops.bmm(probsUsed, la.vh.reshape('c', (long) n * heads, t, dh), ctxh, false, false);
             t0 = tock(Phase.ATTENTION_MATMUL, t0);
             la.context = arena.get(p + "ctx", nt, d);
-            la.context.reshape('c', n, t, heads, dh).assign(ctxh.reshape('c', n, heads, t, dh).permute(0, 2, 1, 3));
+            FusedKernels.permuteHeads(la.context, new INDArray[]{ctxh}, n, t, heads, dh, new double[]{1.0}, true);
             t0 = tock(Phase.HEAD_PERMUTE, t0);
 
             // Attention output projection, dropout, residual, LayerNorm.
@@ -219,15 +218,12 @@ public final class BertEncoderModel {
             if (pHidden > 0) {
                 la.mask1 = arena.get(p + "mask1", nt, d);
                 DropoutMasks.fillHidden(la.mask1, seeds, t, d, l, DropoutMasks.SITE_ATTENTION_OUT, pHidden);
-                Ops.mul(ao, la.mask1, ao);
                 t0 = tock(Phase.DROPOUT, t0);
             }
-            Ops.add(ao, x, ao);
             la.xhat1 = arena.get(p + "xhat1", nt, d);
             la.rstd1 = arena.get(p + "rstd1", nt);
             la.x1 = arena.get(p + "x1", nt, d);
-            layerNorm(ao, param(layerName(l, "attention.output.LayerNorm.weight")),
-                    param(layerName(l, "attention.output.LayerNorm.bias")), la.xhat1, la.rstd1, la.x1);
+            layerNorm(ao, la.mask1, x, layerName(l, "attention.output.LayerNorm"), la.xhat1, la.rstd1, la.x1);
             t0 = tock(Phase.LAYERNORM, t0);
 
             // Feed-forward: GELU(x1 Wi^T + bi) Wo2^T + bo2. geluU = 2*GELU(h): the 1/2 goes into the next GEMM's alpha.
@@ -239,8 +235,7 @@ public final class BertEncoderModel {
             la.geluU = arena.get(p + "geluU", nt, inter);
             Ops.scale(la.h, 1.0 / Math.sqrt(2.0), la.erf1);
             Ops.erf(la.erf1, la.erf1);
-            Ops.addScalar(la.erf1, 1.0, la.erf1);
-            Ops.mul(la.erf1, la.h, la.geluU);
+            FusedKernels.geluEpilogue(la.h, la.erf1, la.geluU);
             t0 = tock(Phase.GELU, t0);
             INDArray fo = arena.get("tmp.fo", nt, d);
             Ops.gemm(la.geluU, param(layerName(l, "output.dense.weight")), fo, false, true, 0.5, 0.0);
@@ -249,15 +244,12 @@ public final class BertEncoderModel {
             if (pHidden > 0) {
                 la.mask2 = arena.get(p + "mask2", nt, d);
                 DropoutMasks.fillHidden(la.mask2, seeds, t, d, l, DropoutMasks.SITE_FFN_OUT, pHidden);
-                Ops.mul(fo, la.mask2, fo);
                 t0 = tock(Phase.DROPOUT, t0);
             }
-            Ops.add(fo, la.x1, fo);
             la.xhat2 = arena.get(p + "xhat2", nt, d);
             la.rstd2 = arena.get(p + "rstd2", nt);
             la.output = arena.get("L" + (l + 1) + ".in", nt, d);
-            layerNorm(fo, param(layerName(l, "output.LayerNorm.weight")), param(layerName(l, "output.LayerNorm.bias")),
-                    la.xhat2, la.rstd2, la.output);
+            layerNorm(fo, la.mask2, la.x1, layerName(l, "output.LayerNorm"), la.xhat2, la.rstd2, la.output);
             tock(Phase.LAYERNORM, t0);
             x = la.output;
         }
@@ -285,13 +277,6 @@ public final class BertEncoderModel {
         }
         tock(Phase.POOLING_HEAD, t0);
         return new ForwardState(this, batch, training, generation, pooled.dup(), logits, labelFeatures, a);
-    }
-
-    private static INDArray splitHead(INDArray qkv5, int which, INDArray out) {
-        INDArray part = qkv5.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which), NDArrayIndex.all(),
-                NDArrayIndex.all());
-        out.assign(part.permute(0, 2, 1, 3));
-        return out.reshape('c', out.size(0) * out.size(1), out.size(2), out.size(3));
     }
 
     /** Validates ids and computes flat token, position and type ids. */
@@ -393,20 +378,18 @@ public final class BertEncoderModel {
         return Nd4j.createFromArray(w).castTo(dt).reshape(n, k, t);
     }
 
-    /** out = xhat * gamma + beta with xhat = (x - mean) * rstd over each row; saves xhat and rstd. */
-    private void layerNorm(INDArray x, INDArray gamma, INDArray beta, INDArray xhat, INDArray rstd, INDArray out) {
-        long d = x.size(1);
-        Ops.rowMean(x, rstd);               // rstd temporarily holds the mean
-        Ops.subColumn(x, rstd, xhat);
-        Ops.rowNorm2(xhat, rstd);           // sqrt(sum xc^2)
-        // rstd = 1 / sqrt(norm^2 / d + eps)
-        Ops.mul(rstd, rstd, rstd);
-        Ops.scale(rstd, 1.0 / d, rstd);
-        Ops.addScalar(rstd, cfg.layerNormEps(), rstd);
-        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt(rstd, rstd));
-        Ops.mulColumn(xhat, rstd, xhat);
-        Ops.mulRow(xhat, gamma, out);
-        Ops.addRow(out, beta, out);
+    /** out = LN(a * mask + residual) (mask, residual nullable) with the LayerNorm named prefix; saves xhat, rstd. */
+    private void layerNorm(INDArray a, INDArray mask, INDArray residual, String prefix, INDArray xhat, INDArray rstd,
+                           INDArray out) {
+        FusedKernels.layerNormForward(a, mask, residual, params.flat(), params.slot(prefix + ".weight").offset(),
+                params.slot(prefix + ".bias").offset(), cfg.layerNormEps(), xhat, rstd, out);
+    }
+
+    /** LayerNorm backward for the LayerNorm named prefix; see {@link FusedKernels#layerNormBackward}. */
+    private void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, String prefix, INDArray g, INDArray mask,
+                                   INDArray residualOut, INDArray dx) {
+        FusedKernels.layerNormBackward(dy, xhat, rstd, params.flat(), params.slot(prefix + ".weight").offset(), g,
+                params.slot(prefix + ".weight").offset(), params.slot(prefix + ".bias").offset(), mask, residualOut, dx);
     }
 
     // ---------------------------------------------------------------------------------------------- backward
@@ -476,16 +459,10 @@ public final class BertEncoderModel {
             // dX holds dLoss/d(layer output).
             t0 = tick();
             INDArray dFo = arena.get("bw.dfo", nt, d);
-            layerNormBackward(dX, la.xhat2, la.rstd2, param(layerName(l, "output.LayerNorm.weight")),
-                    grad(params, g, layerName(l, "output.LayerNorm.weight")),
-                    grad(params, g, layerName(l, "output.LayerNorm.bias")), dFo);
             INDArray dX1 = arena.get("bw.dx1", nt, d);
-            dX1.assign(dFo);                                   // residual branch
+            // dX1 <- dLoss/d(x1) through the residual; dFo <- the same times the dropout mask.
+            layerNormBackward(dX, la.xhat2, la.rstd2, layerName(l, "output.LayerNorm"), g, la.mask2, dX1, dFo);
             t0 = tock(Phase.BW_LAYERNORM, t0);
-            if (la.mask2 != null) {
-                Ops.mul(dFo, la.mask2, dFo);
-                t0 = tock(Phase.BW_DROPOUT, t0);
-            }
             // FFN output projection (alpha 1/2, see forward).
             INDArray dGelu = arena.get("bw.dh", nt, inter);
             Ops.gemm(dFo, la.geluU, grad(params, g, layerName(l, "output.dense.weight")), true, false, 0.5, 1.0);
@@ -493,8 +470,8 @@ public final class BertEncoderModel {
             t0 = tock(Phase.BW_FFN_GEMM, t0);
             biasGrad(dFo, grad(params, g, layerName(l, "output.dense.bias")), "bw.ones");
             t0 = tock(Phase.BW_BIAS, t0);
-            // GELU': (1 + erf(h/sqrt2)) + h * sqrt(2/pi) * exp(-h^2/2), times 2 * dGELU ... (dGelu holds dL/d(2*GELU)*2/2)
-            geluBackward(la, dGelu, nt, inter);
+            // dGelu holds dLoss/d(geluU); geluU' = (1 + erf(h/sqrt2)) + h * sqrt(2/pi) * exp(-h^2/2).
+            FusedKernels.geluBackward(la.h, la.erf1, dGelu);
             t0 = tock(Phase.BW_GELU, t0);
             Ops.gemm(dGelu, la.x1, grad(params, g, layerName(l, "intermediate.dense.weight")), true, false, 1.0, 1.0);
             Ops.gemm(dGelu, param(layerName(l, "intermediate.dense.weight")), dX1, false, false, 1.0, 1.0);
@@ -504,15 +481,9 @@ public final class BertEncoderModel {
 
             // Attention LayerNorm.
             INDArray dAo = arena.get("bw.dao", nt, d);
-            layerNormBackward(dX1, la.xhat1, la.rstd1, param(layerName(l, "attention.output.LayerNorm.weight")),
-                    grad(params, g, layerName(l, "attention.output.LayerNorm.weight")),
-                    grad(params, g, layerName(l, "attention.output.LayerNorm.bias")), dAo);
-            dX.assign(dAo);                                    // residual to the layer input
+            // dX <- dLoss/d(layer input) through the residual; dAo <- the same times the dropout mask.
+            layerNormBackward(dX1, la.xhat1, la.rstd1, layerName(l, "attention.output.LayerNorm"), g, la.mask1, dX, dAo);
             t0 = tock(Phase.BW_LAYERNORM, t0);
-            if (la.mask1 != null) {
-                Ops.mul(dAo, la.mask1, dAo);
-                t0 = tock(Phase.BW_DROPOUT, t0);
-            }
             INDArray dCtx = arena.get("bw.dctx", nt, d);
             Ops.gemm(dAo, la.context, grad(params, g, layerName(l, "attention.output.dense.weight")), true, false, 1.0, 1.0);
             Ops.gemm(dAo, param(layerName(l, "attention.output.dense.weight")), dCtx, false, false, 1.0, 0.0);
@@ -522,9 +493,8 @@ public final class BertEncoderModel {
 
             // Attention core.
             long nh = (long) n * heads;
-            INDArray dCtxH = arena.get("bw.dctxh", n, heads, t, dh);
-            dCtxH.assign(dCtx.reshape('c', n, t, heads, dh).permute(0, 2, 1, 3));
-            INDArray dCtxH3 = dCtxH.reshape('c', nh, t, dh);
+            INDArray dCtxH3 = arena.get("bw.dctxh", nh, t, dh);
+            FusedKernels.permuteHeads(dCtx, new INDArray[]{dCtxH3}, n, t, heads, dh, new double[]{1.0}, false);
             t0 = tock(Phase.BW_HEAD_PERMUTE, t0);
             INDArray probs3 = la.probs.reshape('c', nh, t, t);
             INDArray probsUsed = probs3;
@@ -556,12 +526,9 @@ public final class BertEncoderModel {
             Ops.bmm(dP, la.kh, dQh, false, false);     // w.r.t. the scaled queries
             Ops.bmm(dP, la.qh, dKh, true, false);      // qh is already scaled
             t0 = tock(Phase.BW_ATTENTION_MATMUL, t0);
-            Ops.scale(dQh, scale, dQh);
             INDArray dQkv = arena.get("bw.dqkv", nt, 3L * d);
-            INDArray dQkv5 = dQkv.reshape('c', n, t, 3, heads, dh);
-            mergeHead(dQh, dQkv5, 0, n, heads, t, dh);
-            mergeHead(dKh, dQkv5, 1, n, heads, t, dh);
-            mergeHead(dVh, dQkv5, 2, n, heads, t, dh);
+            FusedKernels.permuteHeads(dQkv, new INDArray[]{dQh, dKh, dVh}, n, t, heads, dh,
+                    new double[]{scale, 1.0, 1.0}, true);
             t0 = tock(Phase.BW_HEAD_PERMUTE, t0);
             Ops.gemm(dQkv, la.input, qkvWeight(g, l), true, false, 1.0, 1.0);
             Ops.gemm(dQkv, qkvWeight(params.flat(), l), dX, false, false, 1.0, 1.0);
@@ -576,57 +543,13 @@ public final class BertEncoderModel {
             Ops.mul(dX, a.embMask, dX);
         }
         INDArray dX0 = arena.get("bw.dx0", nt, d);
-        layerNormBackward(dX, a.embXhat, a.embRstd, param("embeddings.LayerNorm.weight"),
-                grad(params, g, "embeddings.LayerNorm.weight"), grad(params, g, "embeddings.LayerNorm.bias"), dX0);
+        layerNormBackward(dX, a.embXhat, a.embRstd, "embeddings.LayerNorm", g, null, null, dX0);
         if (!freezeWordEmbeddings) {
             EmbeddingKernels.scatterAdd(g, params.slot(BertParameters.WORD_EMBEDDINGS).offset(), d, a.ids, dX0);
         }
         EmbeddingKernels.scatterAdd(g, params.slot(BertParameters.POSITION_EMBEDDINGS).offset(), d, a.positionIds, dX0);
         EmbeddingKernels.scatterAdd(g, params.slot(BertParameters.TOKEN_TYPE_EMBEDDINGS).offset(), d, a.typeIds, dX0);
         tock(Phase.BW_EMBEDDINGS, t0);
-    }
-
-    private static void mergeHead(INDArray dHead, INDArray dQkv5, int which, int n, int heads, int t, int dh) {
-        INDArray part = dQkv5.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which), NDArrayIndex.all(),
-                NDArrayIndex.all());
-        part.assign(dHead.reshape('c', n, heads, t, dh).permute(0, 2, 1, 3));
-    }
-
-    /** dh = dGelu2 * (erf1 + h * sqrt(2/pi) * exp(-h^2/2)), in place in dGelu2 (which holds dL/d(2 GELU) * 2 / 2). */
-    private void geluBackward(Activations.Layer la, INDArray dGelu, int nt, int inter) {
-        INDArray tmp = arena.get("bw.geluTmp", nt, inter);
-        Ops.mul(la.h, la.h, tmp);
-        Ops.scale(tmp, -0.5, tmp);
-        Ops.exp(tmp, tmp);
-        Ops.mul(tmp, la.h, tmp);
-        Ops.scale(tmp, Math.sqrt(2.0 / Math.PI), tmp);
-        Ops.add(tmp, la.erf1, tmp);
-        Ops.mul(dGelu, tmp, dGelu);
-    }
-
-    /**
-     * LayerNorm backward: dgamma += sum(dy * xhat), dbeta += sum(dy),
-     * dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = dy * gamma.
-     */
-    private void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
-                                   INDArray dBeta, INDArray dx) {
-        long rows = dy.size(0);
-        long d = dy.size(1);
-        INDArray tmp = arena.get("bw.lnTmp", rows, d);
-        INDArray m1 = arena.get("bw.lnM1", rows);
-        INDArray m2 = arena.get("bw.lnM2", rows);
-        INDArray ones = ones("bw.ones", rows);
-        Ops.mul(dy, xhat, tmp);
-        Ops.gemm(ones, tmp, dGamma.reshape(1, d), false, false, 1.0, 1.0);
-        Ops.gemm(ones, dy, dBeta.reshape(1, d), false, false, 1.0, 1.0);
-        Ops.mulRow(dy, gamma, dx);                 // dxhat
-        Ops.rowMean(dx, m1);
-        Ops.mul(dx, xhat, tmp);
-        Ops.rowMean(tmp, m2);
-        Ops.mulColumn(xhat, m2, tmp);
-        Ops.sub(dx, tmp, dx);
-        Ops.subColumn(dx, m1, dx);
-        Ops.mulColumn(dx, rstd, dx);
     }
 
     /** db += column sums of dy (a GEMV with a ones row). */

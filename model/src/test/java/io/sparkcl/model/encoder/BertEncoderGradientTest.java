@@ -73,13 +73,13 @@ class BertEncoderGradientTest {
             if (name.equals(BertParameters.WORD_EMBEDDINGS)) {
                 for (int id : usedIds) {
                     coords.add(slot.offset() + (long) id * d + r.nextInt(d));
-                    if (coords.size() >= 6) {
+                    if (coords.size() >= 4) {
                         break;
                     }
                 }
                 coords.add(slot.offset() + (long) (cfg.vocabSize() - 1) * d); // likely unused row: gradient 0
             } else {
-                for (int k = 0; k < 6; k++) {
+                for (int k = 0; k < 4; k++) {
                     coords.add(slot.offset() + (long) r.nextInt((int) Math.min(slot.length(), name.contains("position")
                             ? (long) (cfg.positionOffset() + 7) * d : slot.length())));
                 }
@@ -87,9 +87,12 @@ class BertEncoderGradientTest {
             for (long c : coords) {
                 double analytic = grad.getDouble(c);
                 double numeric = numericGradient(model, batch, p, c, rPooled, rLogits, rLabels);
-                double err = Math.abs(analytic - numeric) / Math.max(1e-6, Math.abs(analytic) + Math.abs(numeric));
+                // Relative error, with an absolute floor for true zeros (e.g. key biases: softmax is shift-invariant),
+                // where the central difference is round-off noise of about 1e-9.
+                double diff = Math.abs(analytic - numeric);
+                double err = diff / Math.max(1e-12, Math.abs(analytic) + Math.abs(numeric));
                 checked++;
-                if (err > 1e-5) {
+                if (err > 1e-5 && diff > 1e-8) {
                     failures.add(name + "[" + (c - slot.offset()) + "]: analytic " + analytic + " numeric " + numeric
                             + " rel.err " + err);
                 }

@@ -1,11 +1,10 @@
 package io.sparkcl.job.cli;
 
+import io.sparkcl.datasets.DatasetsTool;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.io.PrintStream;
 
 /** {@code sparkcl datasets list|show NAME|download NAME}: front-end of the datasets module's DatasetsTool. */
 @Command(name = "datasets", mixinStandardHelpOptions = true,
@@ -14,8 +13,6 @@ import java.io.PrintStream;
 public final class DatasetsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
-
-    static final String TOOL = "io.sparkcl.datasets.DatasetsTool";
 
     private final CliContext ctx;
 
@@ -40,7 +37,7 @@ public final class DatasetsCommand implements Runnable {
 
         @Override
         public void run() {
-            OptionalApi.invokeStatic(TOOL, "list", new Class<?>[]{PrintStream.class}, ctx.out());
+            DatasetsTool.list(ctx.out());
         }
     }
 
@@ -67,9 +64,7 @@ public final class DatasetsCommand implements Runnable {
         @Override
         public void run() {
             try (SparkSession spark = SparkSessions.create("sparkcl datasets show " + name, master)) {
-                OptionalApi.invokeStatic(TOOL, "show",
-                        new Class<?>[]{SparkSession.class, String.class, String.class, PrintStream.class},
-                        spark, name, dataDir, ctx.out());
+                DatasetsTool.show(spark, name, dataDir, ctx.out());
             }
         }
     }
@@ -84,6 +79,9 @@ public final class DatasetsCommand implements Runnable {
                 description = "Data root. Default: $SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data.")
         String dataDir;
 
+        @Option(names = "--force", description = "Download again even if the files are already there.")
+        boolean force;
+
         private final CliContext ctx;
 
         public DownloadCommand(CliContext ctx) {
@@ -92,8 +90,7 @@ public final class DatasetsCommand implements Runnable {
 
         @Override
         public void run() {
-            OptionalApi.invokeStatic(TOOL, "download", new Class<?>[]{String.class, String.class, PrintStream.class},
-                    name, dataDir, ctx.out());
+            DatasetsTool.download(name, dataDir, force, ctx.out());
         }
     }
 }

@@ -26,13 +26,17 @@ public final class ParameterUpdater {
 
     public ParameterUpdater(ModelStart start, TrainerSettings s, long totalSteps) {
         this.params = Nd4j.createFromArray(start.params().clone());
-        INDArray decayMask = BertParameters.randomInit(start.config(), start.numLabels(), 0L, DataType.FLOAT)
-                .weightDecayMask();
+        BertParameters layout = BertParameters.randomInit(start.config(), start.numLabels(), 0L, DataType.FLOAT);
+        INDArray decayMask = layout.weightDecayMask();
         if (decayMask.length() != params.length()) {
             throw new IllegalArgumentException("initial parameters have " + params.length() + " values, the model needs "
                     + decayMask.length());
         }
         this.adamw = new AdamW(params.length(), DataType.FLOAT, 0.9, 0.999, 1e-8, s.weightDecay(), decayMask);
+        if (s.freezeEmbeddings()) {
+            long[] range = layout.wordEmbeddingRange();
+            adamw.freezeRange(range[0], range[1]);
+        }
         long warmupSteps = s.warmup() > 0 && s.warmup() < 1 ? (long) Math.ceil(s.warmup() * totalSteps)
                 : Math.min(totalSteps, (long) s.warmup());
         this.schedule = new LearningRateSchedule(s.lr(), warmupSteps, totalSteps);

@@ -129,6 +129,22 @@ class SparkClCliTest {
     }
 
     @Test
+    void datasetsListShowsTheRegistry() {
+        Result r = run("datasets", "list");
+        assertEquals(0, r.code(), r.err());
+        for (String name : io.sparkcl.datasets.registry.DatasetRegistry.names()) {
+            assertTrue(r.out().contains(name), name + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void unknownDatasetIsRejectedBeforeSpark() {
+        Result r = run("train", "--dataset", "imdb", "--print-config");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--dataset: unknown dataset 'imdb'; registry datasets are sst2"), r.err());
+    }
+
+    @Test
     void missingOptionalApiIsAClearError() {
         CliException e = assertThrows(CliException.class, () -> OptionalApi.invokeStatic("io.sparkcl.Nope", "run",
                 new Class<?>[]{String[].class}, (Object) new String[0]));

@@ -1,0 +1,24 @@
+package io.sparkcl.datasets;
+
+import io.sparkcl.datasets.quarantine.QuarantineReport;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validated, sampled data ready for the DualCL input step and tokenisation.
+ *
+ * @param name        dataset name used in ids and reports
+ * @param train       the training split after few-shot/fraction sampling and label noise
+ *                    ({@code label_original} present when label noise was requested)
+ * @param evaluation  labelled evaluation splits by name (dev, test, dev_matched, …), in registry order;
+ *                    unlabelled splits (GLUE test) are left out
+ * @param labels      label order: label id = index
+ * @param labelNames  words shown for each label in DualCL inputs (same order as labels)
+ * @param quarantine  bad rows of every split read, for the run report
+ */
+public record PreparedData(String name, Dataset<Row> train, Map<String, Dataset<Row>> evaluation,
+                           List<String> labels, List<String> labelNames, QuarantineReport quarantine) {
+}

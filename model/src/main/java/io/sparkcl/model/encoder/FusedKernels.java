@@ -1,0 +1,391 @@
+package io.sparkcl.model.encoder;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
+/**
+ * Row-wise kernels written as single fused Java passes over the native buffers (each native ND4J op is a separate pass
+ * and an OpenMP parallel region, which on a small shared machine costs more than the arithmetic): LayerNorm with the
+ * residual and dropout folded in, its backward, the GELU epilogue and backward, and head split/merge copies.
+ * Work is split into row chunks run on the common fork-join pool. Float and double versions are the same code.
+ *
+ * <p>Arrays named "buffer" here are contiguous c-order arrays at offset 0 of their data buffer (the arena's views);
+ * parameters and gradients are addressed as (flat array, element offset).
+ */
+final class FusedKernels {
+    private static final int CHUNKS = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+
+    private FusedKernels() {
+    }
+
+    private static void checkBuffer(INDArray a) {
+        if (a.offset() != 0) {
+            throw new IllegalStateException("kernel buffer must start at offset 0");
+        }
+    }
+
+    /** Row ranges for parallel work. */
+    private static int[][] chunks(int rows) {
+        int c = Math.min(CHUNKS, rows);
+        int[][] r = new int[c][2];
+        for (int i = 0; i < c; i++) {
+            r[i][0] = (int) ((long) rows * i / c);
+            r[i][1] = (int) ((long) rows * (i + 1) / c);
+        }
+        return r;
+    }
+
+    /**
+     * v = a * mask + residual (mask, residual nullable); xhat = (v - mean) * rstd; out = xhat * gamma + beta.
+     * gamma and beta are read from {@code flat} at the given offsets.
+     */
+    static void layerNormForward(INDArray a, INDArray mask, INDArray residual, INDArray flat, long gammaOff,
+                                 long betaOff, double eps, INDArray xhat, INDArray rstd, INDArray out) {
+        final int rows = (int) a.size(0);
+        final int d = (int) a.size(1);
+        checkBuffer(a);
+        checkBuffer(xhat);
+        checkBuffer(rstd);
+        checkBuffer(out);
+        final int fo = (int) flat.offset();
+        final int go = fo + (int) gammaOff;
+        final int bo = fo + (int) betaOff;
+        int[][] ch = chunks(rows);
+        if (a.dataType() == DataType.FLOAT) {
+            FloatBuffer A = a.data().asNioFloat();
+            FloatBuffer M = mask == null ? null : mask.data().asNioFloat();
+            FloatBuffer R = residual == null ? null : residual.data().asNioFloat();
+            FloatBuffer P = flat.data().asNioFloat();
+            FloatBuffer X = xhat.data().asNioFloat();
+            FloatBuffer S = rstd.data().asNioFloat();
+            FloatBuffer O = out.data().asNioFloat();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                    int base = i * d;
+                    float sum = 0f;
+                    for (int j = 0; j < d; j++) {
+                        float v = A.get(base + j);
+                        if (M != null) {
+                            v *= M.get(base + j);
+                        }
+                        if (R != null) {
+                            v += R.get(base + j);
+                        }
+                        X.put(base + j, v);
+                        sum += v;
+                    }
+                    float mean = sum / d;
+                    float sq = 0f;
+                    for (int j = 0; j < d; j++) {
+                        float v = X.get(base + j) - mean;
+                        sq += v * v;
+                    }
+                    float rs = (float) (1.0 / Math.sqrt(sq / d + eps));
+                    S.put(i, rs);
+                    for (int j = 0; j < d; j++) {
+                        float xh = (X.get(base + j) - mean) * rs;
+                        X.put(base + j, xh);
+                        O.put(base + j, xh * P.get(go + j) + P.get(bo + j));
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer A = a.data().asNioDouble();
+            DoubleBuffer M = mask == null ? null : mask.data().asNioDouble();
+            DoubleBuffer R = residual == null ? null : residual.data().asNioDouble();
+            DoubleBuffer P = flat.data().asNioDouble();
+            DoubleBuffer X = xhat.data().asNioDouble();
+            DoubleBuffer S = rstd.data().asNioDouble();
+            DoubleBuffer O = out.data().asNioDouble();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                    int base = i * d;
+                    double sum = 0;
+                    for (int j = 0; j < d; j++) {
+                        double v = A.get(base + j);
+                        if (M != null) {
+                            v *= M.get(base + j);
+                        }
+                        if (R != null) {
+                            v += R.get(base + j);
+                        }
+                        X.put(base + j, v);
+                        sum += v;
+                    }
+                    double mean = sum / d;
+                    double sq = 0;
+                    for (int j = 0; j < d; j++) {
+                        double v = X.get(base + j) - mean;
+                        sq += v * v;
+                    }
+                    double rs = 1.0 / Math.sqrt(sq / d + eps);
+                    S.put(i, rs);
+                    for (int j = 0; j < d; j++) {
+                        double xh = (X.get(base + j) - mean) * rs;
+                        X.put(base + j, xh);
+                        O.put(base + j, xh * P.get(go + j) + P.get(bo + j));
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * LayerNorm backward: dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy * gamma;
+     * dgamma += sum_rows(dy * xhat), dbeta += sum_rows(dy) (into {@code grad} at the offsets).
+     * Writes dx into {@code dx}; if {@code residualOut} is given, it gets dx (the residual branch's gradient), and
+     * if {@code mask} is given, {@code dx} gets dx * mask (the dropout branch's gradient).
+     */
+    static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray flat, long gammaOff,
+                                  INDArray grad, long dGammaOff, long dBetaOff, INDArray mask, INDArray residualOut,
+                                  INDArray dx) {
+        final int rows = (int) dy.size(0);
+        final int d = (int) dy.size(1);
+        checkBuffer(dy);
+        checkBuffer(xhat);
+        checkBuffer(dx);
+        final int go = (int) (flat.offset() + gammaOff);
+        int[][] ch = chunks(rows);
+        if (dy.dataType() == DataType.FLOAT) {
+            FloatBuffer DY = dy.data().asNioFloat();
+            FloatBuffer X = xhat.data().asNioFloat();
+            FloatBuffer S = rstd.data().asNioFloat();
+            FloatBuffer P = flat.data().asNioFloat();
+            FloatBuffer M = mask == null ? null : mask.data().asNioFloat();
+            FloatBuffer RO = residualOut == null ? null : residualOut.data().asNioFloat();
+            FloatBuffer DX = dx.data().asNioFloat();
+            float[][] dg = new float[ch.length][d];
+            float[][] db = new float[ch.length][d];
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                float[] g = dg[c];
+                float[] b = db[c];
+                for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                    int base = i * d;
+                    float m1 = 0f;
+                    float m2 = 0f;
+                    for (int j = 0; j < d; j++) {
+                        float y = DY.get(base + j);
+                        float xh = X.get(base + j);
+                        g[j] += y * xh;
+                        b[j] += y;
+                        float dxh = y * P.get(go + j);
+                        m1 += dxh;
+                        m2 += dxh * xh;
+                    }
+                    m1 /= d;
+                    m2 /= d;
+                    float rs = S.get(i);
+                    for (int j = 0; j < d; j++) {
+                        float xh = X.get(base + j);
+                        float v = rs * (DY.get(base + j) * P.get(go + j) - m1 - xh * m2);
+                        if (RO != null) {
+                            RO.put(base + j, v);
+                        }
+                        DX.put(base + j, M == null ? v : v * M.get(base + j));
+                    }
+                }
+            });
+            FloatBuffer G = grad.data().asNioFloat();
+            int gOff = (int) (grad.offset() + dGammaOff);
+            int bOff = (int) (grad.offset() + dBetaOff);
+            for (int c = 0; c < ch.length; c++) {
+                for (int j = 0; j < d; j++) {
+                    G.put(gOff + j, G.get(gOff + j) + dg[c][j]);
+                    G.put(bOff + j, G.get(bOff + j) + db[c][j]);
+                }
+            }
+        } else {
+            DoubleBuffer DY = dy.data().asNioDouble();
+            DoubleBuffer X = xhat.data().asNioDouble();
+            DoubleBuffer S = rstd.data().asNioDouble();
+            DoubleBuffer P = flat.data().asNioDouble();
+            DoubleBuffer M = mask == null ? null : mask.data().asNioDouble();
+            DoubleBuffer RO = residualOut == null ? null : residualOut.data().asNioDouble();
+            DoubleBuffer DX = dx.data().asNioDouble();
+            double[][] dg = new double[ch.length][d];
+            double[][] db = new double[ch.length][d];
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                double[] g = dg[c];
+                double[] b = db[c];
+                for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                    int base = i * d;
+                    double m1 = 0;
+                    double m2 = 0;
+                    for (int j = 0; j < d; j++) {
+                        double y = DY.get(base + j);
+                        double xh = X.get(base + j);
+                        g[j] += y * xh;
+                        b[j] += y;
+                        double dxh = y * P.get(go + j);
+                        m1 += dxh;
+                        m2 += dxh * xh;
+                    }
+                    m1 /= d;
+                    m2 /= d;
+                    double rs = S.get(i);
+                    for (int j = 0; j < d; j++) {
+                        double xh = X.get(base + j);
+                        double v = rs * (DY.get(base + j) * P.get(go + j) - m1 - xh * m2);
+                        if (RO != null) {
+                            RO.put(base + j, v);
+                        }
+                        DX.put(base + j, M == null ? v : v * M.get(base + j));
+                    }
+                }
+            });
+            DoubleBuffer G = grad.data().asNioDouble();
+            int gOff = (int) (grad.offset() + dGammaOff);
+            int bOff = (int) (grad.offset() + dBetaOff);
+            for (int c = 0; c < ch.length; c++) {
+                for (int j = 0; j < d; j++) {
+                    G.put(gOff + j, G.get(gOff + j) + dg[c][j]);
+                    G.put(bOff + j, G.get(bOff + j) + db[c][j]);
+                }
+            }
+        }
+    }
+
+    /** Given erf1 = erf(h / sqrt 2): erf1 &lt;- 1 + erf1 and geluU = h * erf1 (= 2 GELU(h)). */
+    static void geluEpilogue(INDArray h, INDArray erf1, INDArray geluU) {
+        checkBuffer(h);
+        checkBuffer(erf1);
+        checkBuffer(geluU);
+        final int len = (int) h.length();
+        int[][] ch = chunks(Math.max(1, len / 4096));
+        final int blocks = Math.max(1, len / 4096);
+        if (h.dataType() == DataType.FLOAT) {
+            FloatBuffer H = h.data().asNioFloat();
+            FloatBuffer E = erf1.data().asNioFloat();
+            FloatBuffer G = geluU.data().asNioFloat();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                int from = (int) ((long) len * ch[c][0] / blocks);
+                int to = (int) ((long) len * ch[c][1] / blocks);
+                for (int i = from; i < to; i++) {
+                    float e = 1f + E.get(i);
+                    E.put(i, e);
+                    G.put(i, e * H.get(i));
+                }
+            });
+        } else {
+            DoubleBuffer H = h.data().asNioDouble();
+            DoubleBuffer E = erf1.data().asNioDouble();
+            DoubleBuffer G = geluU.data().asNioDouble();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                int from = (int) ((long) len * ch[c][0] / blocks);
+                int to = (int) ((long) len * ch[c][1] / blocks);
+                for (int i = from; i < to; i++) {
+                    double e = 1.0 + E.get(i);
+                    E.put(i, e);
+                    G.put(i, e * H.get(i));
+                }
+            });
+        }
+    }
+
+    /** dG &lt;- dG * (erf1 + h * sqrt(2/pi) * exp(-h^2 / 2)): d(2 GELU)/dh, in place. */
+    static void geluBackward(INDArray h, INDArray erf1, INDArray dG) {
+        checkBuffer(h);
+        checkBuffer(erf1);
+        checkBuffer(dG);
+        final int len = (int) h.length();
+        final int blocks = Math.max(1, len / 4096);
+        int[][] ch = chunks(blocks);
+        final double k = Math.sqrt(2.0 / Math.PI);
+        if (h.dataType() == DataType.FLOAT) {
+            FloatBuffer H = h.data().asNioFloat();
+            FloatBuffer E = erf1.data().asNioFloat();
+            FloatBuffer D = dG.data().asNioFloat();
+            final float kf = (float) k;
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                int from = (int) ((long) len * ch[c][0] / blocks);
+                int to = (int) ((long) len * ch[c][1] / blocks);
+                for (int i = from; i < to; i++) {
+                    float x = H.get(i);
+                    float pdf = (float) Math.exp(-0.5f * x * x);
+                    D.put(i, D.get(i) * (E.get(i) + kf * x * pdf));
+                }
+            });
+        } else {
+            DoubleBuffer H = h.data().asNioDouble();
+            DoubleBuffer E = erf1.data().asNioDouble();
+            DoubleBuffer D = dG.data().asNioDouble();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                int from = (int) ((long) len * ch[c][0] / blocks);
+                int to = (int) ((long) len * ch[c][1] / blocks);
+                for (int i = from; i < to; i++) {
+                    double x = H.get(i);
+                    D.put(i, D.get(i) * (E.get(i) + k * x * Math.exp(-0.5 * x * x)));
+                }
+            });
+        }
+    }
+
+    /**
+     * Head split: src [n*T, parts*H*dh] (row-major, part-major then head) -> dst[p] [n, H, T, dh] for each part p,
+     * or the reverse (merge) when {@code merge}; {@code scales[p]} multiplies part p on the way.
+     */
+    static void permuteHeads(INDArray tokens, INDArray[] heads, int n, int t, int h, int dh, double[] scales,
+                             boolean merge) {
+        checkBuffer(tokens);
+        final int parts = heads.length;
+        final int rowLen = parts * h * dh;
+        for (INDArray a : heads) {
+            checkBuffer(a);
+        }
+        if (tokens.dataType() == DataType.FLOAT) {
+            FloatBuffer T = tokens.data().asNioFloat();
+            FloatBuffer[] H = new FloatBuffer[parts];
+            for (int p = 0; p < parts; p++) {
+                H[p] = heads[p].data().asNioFloat();
+            }
+            IntStream.range(0, n).parallel().forEach(i -> {
+                for (int p = 0; p < parts; p++) {
+                    float s = (float) scales[p];
+                    FloatBuffer hp = H[p];
+                    for (int hh = 0; hh < h; hh++) {
+                        for (int tt = 0; tt < t; tt++) {
+                            int tok = (i * t + tt) * rowLen + (p * h + hh) * dh;
+                            int hd = ((i * h + hh) * t + tt) * dh;
+                            for (int j = 0; j < dh; j++) {
+                                if (merge) {
+                                    T.put(tok + j, s * hp.get(hd + j));
+                                } else {
+                                    hp.put(hd + j, s * T.get(tok + j));
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer T = tokens.data().asNioDouble();
+            DoubleBuffer[] H = new DoubleBuffer[parts];
+            for (int p = 0; p < parts; p++) {
+                H[p] = heads[p].data().asNioDouble();
+            }
+            IntStream.range(0, n).parallel().forEach(i -> {
+                for (int p = 0; p < parts; p++) {
+                    double s = scales[p];
+                    DoubleBuffer hp = H[p];
+                    for (int hh = 0; hh < h; hh++) {
+                        for (int tt = 0; tt < t; tt++) {
+                            int tok = (i * t + tt) * rowLen + (p * h + hh) * dh;
+                            int hd = ((i * h + hh) * t + tt) * dh;
+                            for (int j = 0; j < dh; j++) {
+                                if (merge) {
+                                    T.put(tok + j, s * hp.get(hd + j));
+                                } else {
+                                    hp.put(hd + j, s * T.get(tok + j));
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.sparkcl.job.train;
+
+import io.sparkcl.job.config.EvaluateConfig;
+import io.sparkcl.job.train.data.InferenceData;
+import io.sparkcl.job.train.eval.ConfusionMatrix;
+import io.sparkcl.job.train.eval.DistributedEvaluator;
+import io.sparkcl.job.train.eval.EvalMetrics;
+import io.sparkcl.job.train.exec.ModelSpec;
+import io.sparkcl.job.train.report.RunFolder;
+import io.sparkcl.model.FineTunedModel;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code sparkcl evaluate}: a saved model on one labelled split, on the executors; prints accuracy and macro-F1. */
+public final class EvaluateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+    private EvaluateJob() {
+    }
+
+    public static EvalMetrics run(EvaluateConfig c, SparkSession spark) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
+        String quarantine = c.output() != null ? c.output() + "/quarantine" : null;
+        InferenceData data = InferenceData.read(spark, model, c.dataset(), c.split(), c.dataDir(), c.userFile(),
+                c.format(), c.textColumn(), c.textPairColumn(), c.labelColumn(), c.maxBadRows(), c.maxLength(),
+                c.partitions(), quarantine);
+        if (data.rows().filter(r -> r.label() < 0).count() > 0) {
+            throw new IllegalArgumentException("split '" + c.split() + "' of " + c.dataset()
+                    + " has unlabelled rows: evaluation needs labels (GLUE test splits have none; use dev)");
+        }
+        EvalMetrics m = evaluate(jsc, model, data, c.split(), c.evalBatch());
+        Map<String, Object> out = new LinkedHashMap<>(m.toMap());
+        out.put("model", c.model());
+        out.put("dataset", c.userFile() != null ? c.userFile() : c.dataset());
+        out.put("bad_rows", data.badRows());
+        out.put("truncated_rows", data.truncatedRows());
+        if (c.output() != null) {
+            new RunFolder(c.output(), jsc.hadoopConfiguration()).writeJson("evaluation.json", out);
+        }
+        String line = String.format(Locale.ROOT, "%s %s: accuracy %.4f  macro-F1 %.4f  (%d rows)",
+                c.userFile() != null ? c.userFile() : c.dataset(), c.split(), m.accuracy(), m.macroF1(), m.rows());
+        LOG.info(line);
+        System.out.println(line);
+        return m;
+    }
+
+    static EvalMetrics evaluate(JavaSparkContext jsc, FineTunedModel model, InferenceData data, String split,
+                                int batch) {
+        ModelSpec spec = new ModelSpec(model.config(), model.labels().size(), model.pooling().name().toLowerCase(Locale.ROOT));
+        Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
+        try {
+            ConfusionMatrix cm = DistributedEvaluator.confusion(data.rows(), spec, params,
+                    UUID.randomUUID().getMostSignificantBits(), model.head() == FineTunedModel.Head.DUALCL, data.padTokenId(),
+                    batch);
+            return EvalMetrics.of(split, cm, model.labels());
+        } finally {
+            params.unpersist(false);
+        }
+    }
+}

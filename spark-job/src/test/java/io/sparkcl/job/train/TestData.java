@@ -1,0 +1,22 @@
+package io.sparkcl.job.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** The shared read-only datasets: SPARKCL_DATA_DIR, else {@code sparkcl.repo.root}/../shared/data. */
+final class TestData {
+    private TestData() {
+    }
+
+    static String dataDir() {
+        String env = System.getenv("SPARKCL_DATA_DIR");
+        Path p = env != null && !env.isBlank() ? Paths.get(env)
+                : Paths.get(System.getProperty("sparkcl.repo.root", "."), "..", "shared", "data");
+        if (!Files.isDirectory(p.resolve("dualcl"))) {
+            throw new IllegalStateException("test data not found at " + p.toAbsolutePath().normalize()
+                    + ": set SPARKCL_DATA_DIR to the shared data folder");
+        }
+        return p.toAbsolutePath().normalize().toString();
+    }
+}

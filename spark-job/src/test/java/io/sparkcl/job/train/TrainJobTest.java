@@ -1,0 +1,102 @@
+package io.sparkcl.job.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcl.model.FineTunedModel;
+import io.sparkcl.model.Predictions;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole job on real data (dualcl/SST2, few-shot) with the tiny random encoder: run folder contents. */
+class TrainJobTest {
+    private static SparkSession spark;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.local(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static TrainerSettings sst2Settings(Path out, String method) {
+        return new TrainerSettings("sst2", Map.of(), TestData.dataDir(), "0.01", "tiny-random", method, 0.1, 0.1, "cls",
+                false, 8, 4, 1, 3, 1e-3, 0, 0.01, 1.0, 32, 0.1, 42, 6, 1, 0, 2, 64, 2, 1,
+                out.toUri().toString(), 2, false, -1, -1, -1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dualClRunWritesAFullRunFolderAndALoadableModel() throws Exception {
+        Path out = tmp.resolve("run-dualcl");
+        TrainSummary summary = TrainJob.run(sst2Settings(out, "dualcl"), spark, "method: dualcl\n");
+        assertEquals(3, summary.steps());
+        for (String f : List.of("config.yaml", "trainer.json", "data.json", "metrics.jsonl", "eval.jsonl",
+                "summary.json", "model/config.json", "model/model.safetensors", "checkpoints/last/state.json")) {
+            assertTrue(Files.exists(out.resolve(f)), f + " missing from the run folder");
+        }
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> data = json.readValue(out.resolve("data.json").toFile(), Map.class);
+        assertEquals(12, ((Number) data.get("train_rows")).intValue(), "6 per class, 2 classes");
+        assertEquals(1821, ((Number) data.get("test_rows")).intValue());
+        assertEquals(0, ((Number) data.get("bad_rows")).intValue());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        Map<String, Object> s = json.readValue(out.resolve("summary.json").toFile(), Map.class);
+        double acc = ((Number) ((Map<String, Object>) ((Map<String, Object>) s.get("final_eval")).get("test"))
+                .get("accuracy")).doubleValue();
+        assertEquals(summary.testAccuracy(), acc, 1e-12);
+        assertTrue(acc > 0.3 && acc < 0.7, "a 3-step tiny random model is near chance, got " + acc);
+
+        FineTunedModel model = FineTunedModel.load(out.resolve("model"));
+        assertEquals(FineTunedModel.Head.DUALCL, model.head());
+        assertEquals(data.get("labels"), model.labels());
+        assertEquals(2, model.labels().size());
+        Predictions p = model.predict(List.of("a great movie", "a dull mess"), null, 2);
+        assertEquals(2, p.size());
+        assertEquals(1.0, p.probabilities()[0][0] + p.probabilities()[0][1], 1e-5);
+
+        // evaluate: the saved model on the test split gives the run's final test numbers
+        String modelDir = out.resolve("model").toUri().toString();
+        io.sparkcl.job.train.eval.EvalMetrics m = EvaluateJob.run(new io.sparkcl.job.config.EvaluateConfig(modelDir,
+                "sst2", "test", TestData.dataDir(), null, null, null, "text", null, "label", List.of(), "0.01", 32, 64,
+                2, null, null), spark);
+        assertEquals(summary.testAccuracy(), m.accuracy(), 1e-12);
+        assertEquals(1821, m.rows());
+
+        // predict: CSV with one row per input, probabilities summing to 1, same accuracy
+        Path predictions = tmp.resolve("predictions");
+        long n = PredictJob.run(new io.sparkcl.job.config.PredictConfig(modelDir, "sst2", "test", null,
+                TestData.dataDir(), null, "text", null, "0.01", 32, 64, 2, predictions.toUri().toString(), "csv", null),
+                spark);
+        assertEquals(1821, n);
+        var rows = spark.read().option("header", "true").csv(predictions.toString()).collectAsList();
+        assertEquals(1821, rows.size());
+        long correct = 0;
+        for (var r : rows) {
+            double sum = 0;
+            for (String label : model.labels()) {
+                sum += Double.parseDouble(r.getAs("prob_" + label));
+            }
+            assertEquals(1.0, sum, 1e-4);
+            if (r.<String>getAs("label").equals(r.getAs("predicted_label"))) {
+                correct++;
+            }
+        }
+        assertEquals(m.accuracy(), correct / 1821.0, 1e-12);
+    }
+}
