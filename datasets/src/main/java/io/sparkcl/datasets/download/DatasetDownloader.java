@@ -163,6 +163,9 @@ public final class DatasetDownloader {
                 extracted.keySet().forEach(k -> sources.put(k, url));
                 written.putAll(extracted);
             }
+            if (spec.name().equals("glue-mrpc")) {
+                written.putAll(buildMrpc(fs, tmp, sources));
+            }
             for (String rel : written.keySet()) {
                 moveIntoPlace(fs, new Path(tmp, rel), new Path(DataRoot.child(dataRoot, rel)));
                 say(progress, name + ": " + rel + " sha256 " + written.get(rel));
@@ -173,6 +176,32 @@ public final class DatasetDownloader {
         } finally {
             cleanUp(fs, tmp);
         }
+    }
+
+    /** GLUE's MRPC splits, built from the downloaded MSR files (see {@link MrpcBuilder}). */
+    private static Map<String, String> buildMrpc(FileSystem fs, Path tmp, Map<String, String> sources) {
+        try {
+            Map<String, String> counts = MrpcBuilder.build(fs, tmp);
+            LOG.info("glue-mrpc: built {} train and {} dev pairs from the MSR paraphrase corpus", counts.get("train"),
+                    counts.get("dev"));
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String split : List.of("train.tsv", "dev.tsv", "test.tsv")) {
+                String rel = MrpcBuilder.DIR + split;
+                out.put(rel, sha256Of(fs, new Path(tmp, rel)));
+                sources.put(rel, "built from " + MrpcBuilder.DIR + "msr_paraphrase_*.txt");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new DownloadException("glue-mrpc: cannot build the splits: " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256Of(FileSystem fs, Path p) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(fs.open(p), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private Map<String, String> extract(String name, DatasetSpec spec, String url, RemoteArchive archive,

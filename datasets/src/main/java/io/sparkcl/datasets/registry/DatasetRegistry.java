@@ -181,18 +181,24 @@ public final class DatasetRegistry {
                 null);
     }
 
+    /** Where GLUE's own download script takes MRPC from (GLUE does not host it). */
+    public static final String SENTEVAL_BASE = "https://dl.fbaipublicfiles.com/senteval/senteval_data/";
+
     private static DatasetSpec glueMrpc() {
         String dir = "glue/MRPC/";
         SourceSpec labelled = new SourceSpec(SourceFormat.TSV, null, "#1 String", "#2 String", "Quality", null);
         SourceSpec test = new SourceSpec(SourceFormat.TSV, null, "#1 String", "#2 String", null, null);
+        // Downloaded as GLUE's download_glue_data.py does: the MSR paraphrase files and GLUE's list of dev
+        // pairs; train.tsv/dev.tsv/test.tsv are then built from them (see MrpcBuilder).
         return new DatasetSpec("glue-mrpc", "GLUE MRPC (paraphrase; 0 = not equivalent, 1 = equivalent)", BINARY,
                 List.of("not equivalent", "equivalent"),
                 List.of(new SplitSpec("train", dir + "train.tsv", labelled),
                         new SplitSpec("dev", dir + "dev.tsv", labelled),
                         new SplitSpec("test", dir + "test.tsv", test)),
-                List.of(), List.of(),
-                "GLUE does not host MRPC; build train.tsv/dev.tsv/test.tsv with GLUE's download_glue_data.py "
-                        + "(--tasks MRPC) and place them under <data root>/glue/MRPC/");
+                List.of(new RemoteFile(SENTEVAL_BASE + "msr_paraphrase_train.txt", dir + "msr_paraphrase_train.txt", null),
+                        new RemoteFile(SENTEVAL_BASE + "msr_paraphrase_test.txt", dir + "msr_paraphrase_test.txt", null),
+                        new RemoteFile(GLUE_BASE + "mrpc_dev_ids.tsv", dir + "mrpc_dev_ids.tsv", null)),
+                List.of(), null);
     }
 
     private static DatasetSpec glueMnli() {

@@ -57,6 +57,15 @@ class DatasetDownloaderTest {
                 + "1\tJohn could not see the stage.\tJohn is very short.\t0\n");
         Files.writeString(wnli.resolve("dev.tsv"), "index\tsentence1\tsentence2\tlabel\n0\tA b.\tC d.\t1\n");
         Files.writeString(wnli.resolve("test.tsv"), "index\tsentence1\tsentence2\n0\tE f.\tG h.\n");
+        // MRPC as GLUE's script fetches it: the MSR files (with a byte-order mark) and GLUE's dev pair ids.
+        Path mrpc = Files.createDirectories(extraGlue.resolve("MRPC"));
+        Files.writeString(mrpc.resolve("msr_paraphrase_train.txt"), "\uFEFFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\n"
+                + "1\t702876\t702977\tAmrozi accused his brother .\tReferring to him , Amrozi accused his brother .\r\n"
+                + "0\t2108705\t2108831\tYucaipa owned Dominick 's .\tYucaipa bought Dominick 's in 1995 .\r\n"
+                + "1\t1330381\t1330521\tThey had published an advertisement .\tOn June 10 , they published it .\r\n");
+        Files.writeString(mrpc.resolve("msr_paraphrase_test.txt"), "\uFEFFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\n"
+                + "1\t1089874\t1089925\tPCCW 's chief .\tCurrent Chief .\r\n");
+        Files.writeString(mrpc.resolve("mrpc_dev_ids.tsv"), "2108705\t2108831\n");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", DatasetDownloaderTest::handle);
         server.start();
@@ -87,6 +96,9 @@ class DatasetDownloaderTest {
             }
         } else {
             File f = new File(TestSupport.sharedData(), path.substring(1));
+            if (!f.isFile() && path.startsWith("/glue/")) {
+                f = extraGlue.resolve(path.substring("/glue/".length())).toFile();
+            }
             if (f.isFile()) {
                 body = Files.readAllBytes(f.toPath());
                 if (corrupt && f.getName().equals("CR_Test.json")) {
@@ -173,6 +185,24 @@ class DatasetDownloaderTest {
     }
 
     @Test
+    void mrpcSplitsAreBuiltLikeGluesScript(@TempDir Path root) throws Exception {
+        DatasetDownloader d = new DatasetDownloader(root.toUri().toString(), base, CONF);
+        assertTrue(d.ensureAvailable("glue-mrpc"));
+        Path dir = root.resolve("glue/MRPC");
+        assertEquals(List.of("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String",
+                "1\t702876\t702977\tAmrozi accused his brother .\tReferring to him , Amrozi accused his brother .",
+                "1\t1330381\t1330521\tThey had published an advertisement .\tOn June 10 , they published it ."),
+                Files.readAllLines(dir.resolve("train.tsv")));
+        assertEquals(List.of("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String",
+                "0\t2108705\t2108831\tYucaipa owned Dominick 's .\tYucaipa bought Dominick 's in 1995 ."),
+                Files.readAllLines(dir.resolve("dev.tsv")));
+        assertEquals(List.of("index\t#1 ID\t#2 ID\t#1 String\t#2 String", "0\t1089874\t1089925\tPCCW 's chief .\tCurrent Chief ."),
+                Files.readAllLines(dir.resolve("test.tsv")));
+        String manifest = Files.readString(root.resolve(".sparkcl/checksums/glue-mrpc.sha256"));
+        assertTrue(manifest.contains(sha256(dir.resolve("dev.tsv")) + "  glue/MRPC/dev.tsv"), manifest);
+    }
+
+    @Test
     void aCorruptedFileIsRejectedAndNothingEntersTheCache(@TempDir Path root) throws Exception {
         DatasetDownloader d = new DatasetDownloader(root.toUri().toString(), base + "/corrupt", CONF);
         DownloadException e = assertThrows(DownloadException.class, () -> d.download("cr", false, null));
@@ -203,9 +233,9 @@ class DatasetDownloaderTest {
         DatasetDownloader d = new DatasetDownloader(root.toUri().toString(), base + "/nowhere", CONF);
         DownloadException e = assertThrows(DownloadException.class, () -> d.download("subj", false, null));
         assertTrue(e.getMessage().contains("HTTP 404 from " + base + "/nowhere/dualcl/SUBJ_Train.json"), e.getMessage());
-        DownloadException mrpc = assertThrows(DownloadException.class, () -> d.ensureAvailable("glue-mrpc"));
-        assertTrue(mrpc.getMessage().contains("cannot be downloaded automatically"), mrpc.getMessage());
-        assertTrue(mrpc.getMessage().contains("glue/MRPC"), mrpc.getMessage());
+        DownloadException mr = assertThrows(DownloadException.class, () -> d.ensureAvailable("mr"));
+        assertTrue(mr.getMessage().contains("cannot be downloaded automatically"), mr.getMessage());
+        assertTrue(mr.getMessage().contains("dualcl/MR_Train.json"), mr.getMessage());
     }
 
     @Test

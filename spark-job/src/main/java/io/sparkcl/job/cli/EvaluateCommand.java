@@ -18,12 +18,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CliContext ctx;
-
-    public EvaluateCommand(CliContext ctx) {
-        this.ctx = ctx;
-    }
-
     @Override
     public Integer call() {
         Configuration hadoop = new Configuration();
@@ -31,10 +25,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.EVALUATE, hadoop))
                 .validate(DatasetCatalog.registry(), hadoop);
         try (SparkSession spark = SparkSessions.create("sparkcl evaluate", config.master())) {
-            Object result = Jobs.evaluate(config, spark);
-            if (result != null) {
-                ctx.out().println(result);
-            }
+            Jobs.evaluate(config, spark);
         }
         return 0;
     }

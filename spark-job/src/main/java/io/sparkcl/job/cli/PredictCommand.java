@@ -18,12 +18,6 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CliContext ctx;
-
-    public PredictCommand(CliContext ctx) {
-        this.ctx = ctx;
-    }
-
     @Override
     public Integer call() {
         Configuration hadoop = new Configuration();
@@ -31,10 +25,7 @@ public final class PredictCommand implements Callable<Integer> {
                 ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.PREDICT, hadoop))
                 .validate(DatasetCatalog.registry(), hadoop);
         try (SparkSession spark = SparkSessions.create("sparkcl predict", config.master())) {
-            Object result = Jobs.predict(config, spark);
-            if (result != null) {
-                ctx.out().println(result);
-            }
+            Jobs.predict(config, spark);
         }
         return 0;
     }

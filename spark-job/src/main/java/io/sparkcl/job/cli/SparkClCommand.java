@@ -35,8 +35,8 @@ public final class SparkClCommand implements Runnable {
     public static CommandLine build(CliContext ctx) {
         CommandLine root = new CommandLine(new SparkClCommand());
         root.addSubcommand(withConfig(new TrainCommand(ctx), ConfigKey.Scope.TRAIN));
-        root.addSubcommand(withConfig(new EvaluateCommand(ctx), ConfigKey.Scope.EVALUATE));
-        root.addSubcommand(withConfig(new PredictCommand(ctx), ConfigKey.Scope.PREDICT));
+        root.addSubcommand(withConfig(new EvaluateCommand(), ConfigKey.Scope.EVALUATE));
+        root.addSubcommand(withConfig(new PredictCommand(), ConfigKey.Scope.PREDICT));
         CommandLine datasets = new CommandLine(new DatasetsCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ListCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ShowCommand(ctx));

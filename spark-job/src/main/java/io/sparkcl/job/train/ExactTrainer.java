@@ -162,7 +162,8 @@ public final class ExactTrainer {
 
                 long done = step + 1;
                 boolean last = done == total;
-                if (!last && s.evalEvery() > 0 && done % s.evalEvery() == 0) {
+                boolean evalDue = s.evalEvery() > 0 ? done % s.evalEvery() == 0 : done % order.stepsPerEpoch() == 0;
+                if (!last && evalDue) {
                     lastEval = evaluate(spec, params, version, done, evals);
                     double metric = selectionMetric(lastEval);
                     if (metric > best) {

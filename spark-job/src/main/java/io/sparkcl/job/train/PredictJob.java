@@ -64,7 +64,7 @@ public final class PredictJob {
             List<Column> cols = new ArrayList<>(List.of(col("id"), col("text"), col("text_pair"), col("label")));
             Column labelArray = org.apache.spark.sql.functions.array(labels.stream()
                     .map(org.apache.spark.sql.functions::lit).toArray(Column[]::new));
-            cols.add(labelArray.getItem(col("predicted_id")).alias("predicted_label"));
+            cols.add(org.apache.spark.sql.functions.element_at(labelArray, col("predicted_id").plus(1)).alias("predicted_label"));
             cols.add(col("predicted_id"));
             for (int k = 0; k < labels.size(); k++) {
                 cols.add(col("probabilities").getItem(k).alias("prob_" + labels.get(k)));

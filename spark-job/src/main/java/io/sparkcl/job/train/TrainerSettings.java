@@ -17,7 +17,7 @@ import java.util.Map;
  * @param dropout          hidden and attention dropout; negative = the model's own
  * @param fewShot          N examples per class from the training split (0 = all)
  * @param fraction         stratified fraction of the training split (1 = all)
- * @param evalEvery        evaluate on dev/test every N steps (0 = only at the end)
+ * @param evalEvery        evaluate on dev/test every N steps (0 = at the end of each epoch); always at the end
  * @param checkpointEvery  write the "last" checkpoint every N steps (0 = only at the end)
  * @param output           run folder, a Hadoop path (file:/…, hdfs://…)
  * @param partitions       partitions of the cached training rows (0 = Spark's default parallelism)

@@ -17,7 +17,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The whole job on real data (dualcl/SST2, few-shot) with the tiny random encoder: run folder contents. */
+/** The whole job on real data (dualcl/CR, few-shot) with the tiny random encoder: run folder contents. */
 class TrainJobTest {
     private static SparkSession spark;
 
@@ -35,7 +35,7 @@ class TrainJobTest {
     }
 
     static TrainerSettings sst2Settings(Path out, String method) {
-        return new TrainerSettings("sst2", Map.of(), TestData.dataDir(), "0.01", "tiny-random", method, 0.1, 0.1, "cls",
+        return new TrainerSettings("cr", Map.of(), TestData.dataDir(), "0.01", "tiny-random", method, 0.1, 0.1, "cls",
                 false, 8, 4, 1, 3, 1e-3, 0, 0.01, 1.0, 32, 0.1, 42, 6, 1, 0, 2, 64, 2, 1,
                 out.toUri().toString(), 2, false, -1, -1, -1);
     }
@@ -53,7 +53,7 @@ class TrainJobTest {
         ObjectMapper json = new ObjectMapper();
         Map<String, Object> data = json.readValue(out.resolve("data.json").toFile(), Map.class);
         assertEquals(12, ((Number) data.get("train_rows")).intValue(), "6 per class, 2 classes");
-        assertEquals(1821, ((Number) data.get("test_rows")).intValue());
+        assertEquals(376, ((Number) data.get("test_rows")).intValue());
         assertEquals(0, ((Number) data.get("bad_rows")).intValue());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         Map<String, Object> s = json.readValue(out.resolve("summary.json").toFile(), Map.class);
@@ -73,19 +73,19 @@ class TrainJobTest {
         // evaluate: the saved model on the test split gives the run's final test numbers
         String modelDir = out.resolve("model").toUri().toString();
         io.sparkcl.job.train.eval.EvalMetrics m = EvaluateJob.run(new io.sparkcl.job.config.EvaluateConfig(modelDir,
-                "sst2", "test", TestData.dataDir(), null, null, null, "text", null, "label", List.of(), "0.01", 32, 64,
+                "cr", "test", TestData.dataDir(), null, null, null, "text", null, "label", List.of(), "0.01", 32, 64,
                 2, null, null), spark);
         assertEquals(summary.testAccuracy(), m.accuracy(), 1e-12);
-        assertEquals(1821, m.rows());
+        assertEquals(376, m.rows());
 
         // predict: CSV with one row per input, probabilities summing to 1, same accuracy
         Path predictions = tmp.resolve("predictions");
-        long n = PredictJob.run(new io.sparkcl.job.config.PredictConfig(modelDir, "sst2", "test", null,
+        long n = PredictJob.run(new io.sparkcl.job.config.PredictConfig(modelDir, "cr", "test", null,
                 TestData.dataDir(), null, "text", null, "0.01", 32, 64, 2, predictions.toUri().toString(), "csv", null),
                 spark);
-        assertEquals(1821, n);
+        assertEquals(376, n);
         var rows = spark.read().option("header", "true").csv(predictions.toString()).collectAsList();
-        assertEquals(1821, rows.size());
+        assertEquals(376, rows.size());
         long correct = 0;
         for (var r : rows) {
             double sum = 0;
@@ -97,6 +97,6 @@ class TrainJobTest {
                 correct++;
             }
         }
-        assertEquals(m.accuracy(), correct / 1821.0, 1e-12);
+        assertEquals(m.accuracy(), correct / 376.0, 1e-12);
     }
 }
