@@ -109,6 +109,7 @@ final class BlockedContrastive {
             Nd4j.gemm(s, targets, gradRows, false, false, 1.0 / tau, 0.0);
             Nd4j.gemm(s, rows, gradT, true, false, 1.0 / tau, 1.0);
         }
+        Release.close(buffer);
         return total;
     }
 
@@ -141,7 +142,9 @@ final class BlockedContrastive {
 
         // Σ_k q_k A_k·C_k − Σ_i q_{y_i} â_i·t̂_i, accumulated in double.
         double[] classDots = classSumA.mul(classSumT).sum(1).toDoubleVector();
-        double[] selfDots = anchors.mul(targets).sum(1).toDoubleVector();
+        INDArray products = anchors.mul(targets);
+        double[] selfDots = products.sum(1).toDoubleVector();
+        Release.close(products);
         double sum = 0;
         for (int c = 0; c < k; c++) {
             sum += q[c] * classDots[c];
@@ -154,8 +157,10 @@ final class BlockedContrastive {
         INDArray scale = Nd4j.createFromArray(rowQ).castTo(dt).reshape(n, 1).divi(tau);
         INDArray othersT = Nd4j.pullRows(classSumT, 1, labels.classIds).subi(targets);
         gradA.subi(othersT.muliColumnVector(scale));
+        Release.close(othersT);
         INDArray othersA = Nd4j.pullRows(classSumA, 1, labels.classIds).subi(anchors);
         gradT.subi(othersA.muliColumnVector(scale));
+        Release.close(othersA);
         return sum / tau;
     }
 }

@@ -49,15 +49,21 @@ public final class DualContrastiveLoss {
         ClassLabels classes = ClassLabels.of(labels, cls.size(0), Math.toIntExact(k));
 
         RowNormalizer z = new RowNormalizer(cls);
-        RowNormalizer theta = new RowNormalizer(LabelFeatureRows.gather(labelFeatures, classes.labels));
+        INDArray thetaStar = LabelFeatureRows.gather(labelFeatures, classes.labels);
+        RowNormalizer theta = new RowNormalizer(thetaStar);
+        Release.close(thetaStar);
         BlockedContrastive lz = BlockedContrastive.compute(theta.normalized, z.normalized, classes, temperature,
                 blockRows);
         BlockedContrastive lt = BlockedContrastive.compute(z.normalized, theta.normalized, classes, temperature,
                 blockRows);
         INDArray gradZ = z.backward(lz.gradTargets.addi(lt.gradAnchors));
         INDArray gradTheta = theta.backward(lz.gradAnchors.addi(lt.gradTargets));
-        return new DualContrastiveResult(lz.value + lt.value, lz.value, lt.value, gradZ,
-                LabelFeatureRows.scatter(gradTheta, classes.labels, k));
+        Release.close(lt.gradAnchors, lt.gradTargets);
+        z.release();
+        theta.release();
+        INDArray gradLabelFeatures = LabelFeatureRows.scatter(gradTheta, classes.labels, k);
+        Release.close(gradTheta);
+        return new DualContrastiveResult(lz.value + lt.value, lz.value, lt.value, gradZ, gradLabelFeatures);
     }
 
     static void checkShapes(INDArray cls, INDArray labelFeatures) {

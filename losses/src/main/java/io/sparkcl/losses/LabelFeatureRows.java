@@ -22,7 +22,11 @@ final class LabelFeatureRows {
         long k = labelFeatures.size(1);
         long d = labelFeatures.size(2);
         INDArray flat = labelFeatures.reshape('c', new long[] {n * k, d});
-        return Nd4j.pullRows(flat, 1, flatIndices(labels, k), 'c');
+        INDArray rows = Nd4j.pullRows(flat, 1, flatIndices(labels, k), 'c');
+        if (flat.data() != labelFeatures.data()) {
+            Release.close(flat); // a reshaping copy (input was not row-major); never the caller's buffer
+        }
+        return rows;
     }
 
     /** A [N,K,d] array that is zero except row (i, y_i) = grad_i. */

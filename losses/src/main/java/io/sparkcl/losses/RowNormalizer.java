@@ -19,6 +19,11 @@ final class RowNormalizer {
     /** 1 where ‖z_i‖ ≥ ε (projection applies), 0 where the row was clamped; column [N,1]. */
     private final INDArray projected;
 
+    /** Frees the normalised copy (call when neither it nor {@link #backward} is needed any more). */
+    void release() {
+        Release.close(normalized);
+    }
+
     RowNormalizer(INDArray input) {
         // The blocked GEMMs read row intervals, so the normalised copy must be row-major.
         INDArray z = input.ordering() == 'c' ? input : input.dup('c');
@@ -32,8 +37,12 @@ final class RowNormalizer {
     /** Gradient with respect to z given the gradient g with respect to ẑ (g is overwritten). */
     INDArray backward(INDArray g) {
         long n = g.size(0);
-        INDArray dots = normalized.mul(g).sum(1).reshape(n, 1).muli(projected);
-        g.subi(normalized.mulColumnVector(dots));
+        INDArray products = normalized.mul(g);
+        INDArray dots = products.sum(1).reshape(n, 1).muli(projected);
+        Release.close(products);
+        INDArray radial = normalized.mulColumnVector(dots);
+        g.subi(radial);
+        Release.close(radial);
         return g.diviColumnVector(norms);
     }
 }

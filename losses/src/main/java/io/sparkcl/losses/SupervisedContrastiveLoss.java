@@ -49,6 +49,9 @@ public final class SupervisedContrastiveLoss {
                 blockRows);
         // Anchors and targets are the same ẑ: both gradient paths add up.
         INDArray gradHat = c.gradAnchors.addi(c.gradTargets);
-        return new ContrastiveResult(c.value, norm.backward(gradHat));
+        Release.close(c.gradTargets);
+        INDArray grad = norm.backward(gradHat);
+        norm.release();
+        return new ContrastiveResult(c.value, grad);
     }
 }

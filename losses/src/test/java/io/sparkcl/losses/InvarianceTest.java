@@ -128,6 +128,23 @@ class InvarianceTest {
         assertEquals(DataType.FLOAT, one.gradFeatures().dataType());
     }
 
+    @ParameterizedTest
+    @ValueSource(chars = {'c', 'f'})
+    void inputsAreLeftUntouched(char order) {
+        // The losses free their temporaries eagerly; the caller's arrays must survive, unchanged.
+        INDArray z = gaussian(17, DataType.FLOAT, N, D).dup(order);
+        INDArray theta = gaussian(18, DataType.FLOAT, N, K, D).dup(order);
+        INDArray y = randomLabels(19, N, K);
+        INDArray zCopy = z.dup();
+        INDArray thetaCopy = theta.dup();
+        ContrastiveResult first = new SupervisedContrastiveLoss(0.1, 8).compute(z, y);
+        DualContrastiveResult dual = new DualContrastiveLoss(0.1, 8).compute(z, theta, y);
+        assertEquals(zCopy, z);
+        assertEquals(thetaCopy, theta);
+        assertEquals(first.value(), new SupervisedContrastiveLoss(0.1, 8).compute(z, y).value(), 0.0);
+        assertEquals(dual.value(), new DualContrastiveLoss(0.1, 8).compute(z, theta, y).value(), 0.0);
+    }
+
     @Test
     void automaticBlockSizeBoundsTheSimilarityBlock() {
         assertEquals(1024, BlockedContrastive.blockRows(0, 32768));

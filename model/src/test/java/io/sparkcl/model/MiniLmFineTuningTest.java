@@ -35,10 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MiniLmFineTuningTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(MiniLmFineTuningTest.class);
-    static final int STEPS = 120;
+    static final int STEPS = 96;
     static final int BATCH = 16;
-    static final int MAX_LENGTH = 40;
-    static final int HELD_OUT = 256;
+    static final int MAX_LENGTH = 32;
+    static final int HELD_OUT = 200;
 
     @Test
     void ceFineTuningBeatsTheUntrainedHeadOnHeldOutRows() {

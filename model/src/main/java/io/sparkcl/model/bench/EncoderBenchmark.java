@@ -171,7 +171,7 @@ public final class EncoderBenchmark {
         }
         out.printf(Locale.ROOT, "  %-48s %8.1f ms%n", "total profiled", total / 1e6 / o.steps());
         out.println();
-        out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak off-heap physical (RSS) %d MiB, peak javacpp tracked %d MiB,"
+        out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak off-heap physical (RSS) %d MiB, peak ND4J-tracked native %d MiB,"
                         + " activation buffers %d MiB%n", mib(mem.peakHeap), mib(mem.peakPhysical), mib(mem.peakTotal),
                 mib(model.bufferBytes()));
         long done = loop.steps;
@@ -182,8 +182,8 @@ public final class EncoderBenchmark {
             }
             System.gc();
             out.printf(Locale.ROOT, "memory after %d training steps: heap used %d MiB, physical (RSS) %d MiB,"
-                            + " javacpp tracked %d MiB, loss %.4f%n", done, mib(heapUsed()), mib(Pointer.physicalBytes()),
-                    mib(Pointer.totalBytes()), loop.lastLoss);
+                            + " ND4J-tracked native %d MiB, loss %.4f%n", done, mib(heapUsed()), mib(Pointer.physicalBytes()),
+                    mib(nd4jTracked()), loop.lastLoss);
         }
         double ratio = ortSeconds > 0 ? trainSeconds / (3 * ortSeconds) : Double.NaN;
         out.printf(Locale.ROOT, "train_step_vs_3x_onnxruntime_forward: %.3f%n", ratio);
@@ -252,7 +252,7 @@ public final class EncoderBenchmark {
         void sample() {
             peakHeap = Math.max(peakHeap, heapPeakOfPools());
             peakPhysical = Math.max(peakPhysical, Pointer.physicalBytes());
-            peakTotal = Math.max(peakTotal, Pointer.totalBytes());
+            peakTotal = Math.max(peakTotal, nd4jTracked());
         }
     }
 
@@ -264,6 +264,15 @@ public final class EncoderBenchmark {
             }
         }
         return sum;
+    }
+
+    /** Native bytes ND4J counts as allocated (host memory of the CPU backend). */
+    static long nd4jTracked() {
+        try {
+            return org.nd4j.linalg.api.memory.AllocationsTracker.getInstance().bytesOnDevice(0);
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     static long heapUsed() {

@@ -12,6 +12,7 @@ final class Activations {
         INDArray vh;         // [n*H, T, dh]
         INDArray probs;      // [n*H*T, T] softmax probabilities (before dropout)
         INDArray probsMask;  // [n*H*T, T] dropout mask of the probabilities or null
+        INDArray probsDropped; // [n*H*T, T] probs * probsMask (= probs without dropout)
         INDArray context;    // [N, d] merged heads (input of the output projection)
         INDArray mask1;      // [N, d] dropout mask after the attention output projection or null
         INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input

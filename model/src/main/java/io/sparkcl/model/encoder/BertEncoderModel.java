@@ -191,18 +191,17 @@ public final class BertEncoderModel {
             INDArray scores = arena.get(p + "probs", (long) n * heads, t, t);
             Ops.bmm(la.qh, la.kh, scores, false, true);
             t0 = tock(Phase.ATTENTION_MATMUL, t0);
-            Ops.addMiddleBroadcast(scores.reshape('c', n, (long) heads * t, t), maskBias);
             la.probs = scores.reshape('c', (long) n * heads * t, t);
-            Ops.softmaxRows(la.probs, la.probs);
-            t0 = tock(Phase.SOFTMAX, t0);
-            INDArray probsUsed = scores;
+            la.probsDropped = la.probs;
             if (pAttn > 0) {
                 la.probsMask = arena.get(p + "probsMask", (long) n * heads * t, t);
                 DropoutMasks.fillAttention(la.probsMask, seeds, heads, t, l, pAttn);
-                probsUsed = arena.get("tmp.probsDropped", (long) n * heads, t, t);
-                Ops.mul(scores, la.probsMask.reshape('c', (long) n * heads, t, t), probsUsed);
+                la.probsDropped = arena.get(p + "probsDropped", (long) n * heads * t, t);
                 t0 = tock(Phase.DROPOUT, t0);
             }
+            FusedKernels.maskedSoftmax(la.probs, maskBias, heads, t, la.probsMask, la.probsDropped);
+            INDArray probsUsed = la.probsDropped.reshape('c', (long) n * heads, t, t);
+            t0 = tock(Phase.SOFTMAX, t0);
             INDArray ctxh = arena.get("tmp.ctxh", (long) n * heads, t, dh);
             Ops.bmm(probsUsed, la.vh.reshape('c', (long) n * heads, t, dh), ctxh, false, false);
             t0 = tock(Phase.ATTENTION_MATMUL, t0);
@@ -233,9 +232,13 @@ public final class BertEncoderModel {
             t0 = tock(Phase.FFN_GEMM, t0);
             la.erf1 = arena.get(p + "erf1", nt, inter);
             la.geluU = arena.get(p + "geluU", nt, inter);
-            Ops.scale(la.h, 1.0 / Math.sqrt(2.0), la.erf1);
-            Ops.erf(la.erf1, la.erf1);
-            FusedKernels.geluEpilogue(la.h, la.erf1, la.geluU);
+            if (dt == DataType.FLOAT) {
+                FusedKernels.geluForwardFloat(la.h, la.erf1, la.geluU);
+            } else {
+                Ops.scale(la.h, 1.0 / Math.sqrt(2.0), la.erf1);
+                Ops.erf(la.erf1, la.erf1);
+                FusedKernels.geluEpilogue(la.h, la.erf1, la.geluU);
+            }
             t0 = tock(Phase.GELU, t0);
             INDArray fo = arena.get("tmp.fo", nt, d);
             Ops.gemm(la.geluU, param(layerName(l, "output.dense.weight")), fo, false, true, 0.5, 0.0);
@@ -496,30 +499,14 @@ public final class BertEncoderModel {
             INDArray dCtxH3 = arena.get("bw.dctxh", nh, t, dh);
             FusedKernels.permuteHeads(dCtx, new INDArray[]{dCtxH3}, n, t, heads, dh, new double[]{1.0}, false);
             t0 = tock(Phase.BW_HEAD_PERMUTE, t0);
-            INDArray probs3 = la.probs.reshape('c', nh, t, t);
-            INDArray probsUsed = probs3;
-            if (la.probsMask != null) {
-                probsUsed = arena.get("tmp.probsDropped", nh, t, t);
-                Ops.mul(probs3, la.probsMask.reshape('c', nh, t, t), probsUsed);
-                t0 = tock(Phase.BW_DROPOUT, t0);
-            }
+            INDArray probsUsed = la.probsDropped.reshape('c', nh, t, t);
             INDArray dVh = arena.get("bw.dvh", nh, t, dh);
             INDArray dP = arena.get("bw.dp", nh, t, t);
             Ops.bmm(probsUsed, dCtxH3, dVh, true, false);
             Ops.bmm(dCtxH3, la.vh, dP, false, true);
             t0 = tock(Phase.BW_ATTENTION_MATMUL, t0);
-            INDArray dP2 = dP.reshape('c', nh * t, t);
-            if (la.probsMask != null) {
-                Ops.mul(dP2, la.probsMask, dP2);
-                t0 = tock(Phase.BW_DROPOUT, t0);
-            }
-            // Softmax: dS = P * (dP - sum_k P dP).
-            INDArray tmp = arena.get("bw.softmaxTmp", nh * t, t);
-            INDArray rowDot = arena.get("bw.rowDot", nh * t);
-            Ops.mul(la.probs, dP2, tmp);
-            Ops.rowSum(tmp, rowDot);
-            Ops.subColumn(dP2, rowDot, dP2);
-            Ops.mul(dP2, la.probs, dP2);
+            // Dropout and softmax: dS = P * (dP' - sum_k P dP') with dP' = dP * mask.
+            FusedKernels.softmaxBackward(la.probs, la.probsMask, dP.reshape('c', nh * t, t));
             t0 = tock(Phase.BW_SOFTMAX, t0);
             INDArray dQh = arena.get("bw.dqh", nh, t, dh);
             INDArray dKh = arena.get("bw.dkh", nh, t, dh);

@@ -388,4 +388,171 @@ final class FusedKernels {
             });
         }
     }
+
+    /**
+     * erf for float precision (Abramowitz &amp; Stegun 7.1.26, |error| &lt; 1.5e-7, about one float ulp at 1): used by the
+     * FLOAT GELU; the DOUBLE path (gradient checks) uses ND4J's native erf.
+     */
+    static float erfFloat(float x) {
+        float ax = Math.abs(x);
+        float t = 1f / (1f + 0.3275911f * ax);
+        float y = 1f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t
+                + 0.254829592f) * t * (float) Math.exp(-ax * ax);
+        return x < 0 ? -y : y;
+    }
+
+    /** FLOAT GELU in one pass: erf1 = 1 + erf(h / sqrt 2), geluU = h * erf1 (= 2 GELU(h)). */
+    static void geluForwardFloat(INDArray h, INDArray erf1, INDArray geluU) {
+        checkBuffer(h);
+        checkBuffer(erf1);
+        checkBuffer(geluU);
+        final int len = (int) h.length();
+        final int blocks = Math.max(1, len / 4096);
+        int[][] ch = chunks(blocks);
+        FloatBuffer H = h.data().asNioFloat();
+        FloatBuffer E = erf1.data().asNioFloat();
+        FloatBuffer G = geluU.data().asNioFloat();
+        final float invSqrt2 = (float) (1.0 / Math.sqrt(2.0));
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            int from = (int) ((long) len * ch[c][0] / blocks);
+            int to = (int) ((long) len * ch[c][1] / blocks);
+            for (int i = from; i < to; i++) {
+                float x = H.get(i);
+                float e = 1f + erfFloat(x * invSqrt2);
+                E.put(i, e);
+                G.put(i, e * x);
+            }
+        });
+    }
+
+    /**
+     * Attention probabilities in one pass per row: scores [n*H*T, T] (in place) become softmax(scores + bias[row's
+     * sample]) and, when {@code mask} is given, {@code dropped} = probs * mask.
+     */
+    static void maskedSoftmax(INDArray scores, INDArray bias, int heads, int t, INDArray mask, INDArray dropped) {
+        checkBuffer(scores);
+        checkBuffer(bias);
+        final int rows = (int) scores.size(0);
+        final int perSample = heads * t;
+        int[][] ch = chunks(rows / t);
+        if (scores.dataType() == DataType.FLOAT) {
+            FloatBuffer S = scores.data().asNioFloat();
+            FloatBuffer B = bias.data().asNioFloat();
+            FloatBuffer M = mask == null ? null : mask.data().asNioFloat();
+            FloatBuffer D = mask == null ? null : dropped.data().asNioFloat();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                for (int r = ch[c][0] * t; r < ch[c][1] * t; r++) {
+                    int base = r * t;
+                    int bb = (r / perSample) * t;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int k = 0; k < t; k++) {
+                        float v = S.get(base + k) + B.get(bb + k);
+                        S.put(base + k, v);
+                        max = Math.max(max, v);
+                    }
+                    float sum = 0f;
+                    for (int k = 0; k < t; k++) {
+                        float e = (float) Math.exp(S.get(base + k) - max);
+                        S.put(base + k, e);
+                        sum += e;
+                    }
+                    float inv = 1f / sum;
+                    for (int k = 0; k < t; k++) {
+                        float pr = S.get(base + k) * inv;
+                        S.put(base + k, pr);
+                        if (M != null) {
+                            D.put(base + k, pr * M.get(base + k));
+                        }
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer S = scores.data().asNioDouble();
+            DoubleBuffer B = bias.data().asNioDouble();
+            DoubleBuffer M = mask == null ? null : mask.data().asNioDouble();
+            DoubleBuffer D = mask == null ? null : dropped.data().asNioDouble();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                for (int r = ch[c][0] * t; r < ch[c][1] * t; r++) {
+                    int base = r * t;
+                    int bb = (r / perSample) * t;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < t; k++) {
+                        double v = S.get(base + k) + B.get(bb + k);
+                        S.put(base + k, v);
+                        max = Math.max(max, v);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < t; k++) {
+                        double e = Math.exp(S.get(base + k) - max);
+                        S.put(base + k, e);
+                        sum += e;
+                    }
+                    for (int k = 0; k < t; k++) {
+                        double pr = S.get(base + k) / sum;
+                        S.put(base + k, pr);
+                        if (M != null) {
+                            D.put(base + k, pr * M.get(base + k));
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Softmax backward in place: dP &lt;- P * (dP*mask - sum_k P * dP*mask) per row (mask nullable). */
+    static void softmaxBackward(INDArray probs, INDArray mask, INDArray dP) {
+        checkBuffer(probs);
+        checkBuffer(dP);
+        final int rows = (int) probs.size(0);
+        final int t = (int) probs.size(1);
+        int[][] ch = chunks(Math.max(1, rows / 64));
+        final int blocks = Math.max(1, rows / 64);
+        if (probs.dataType() == DataType.FLOAT) {
+            FloatBuffer P = probs.data().asNioFloat();
+            FloatBuffer M = mask == null ? null : mask.data().asNioFloat();
+            FloatBuffer D = dP.data().asNioFloat();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                int from = (int) ((long) rows * ch[c][0] / blocks);
+                int to = (int) ((long) rows * ch[c][1] / blocks);
+                for (int r = from; r < to; r++) {
+                    int base = r * t;
+                    float dot = 0f;
+                    for (int k = 0; k < t; k++) {
+                        float g = D.get(base + k);
+                        if (M != null) {
+                            g *= M.get(base + k);
+                            D.put(base + k, g);
+                        }
+                        dot += g * P.get(base + k);
+                    }
+                    for (int k = 0; k < t; k++) {
+                        D.put(base + k, P.get(base + k) * (D.get(base + k) - dot));
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer P = probs.data().asNioDouble();
+            DoubleBuffer M = mask == null ? null : mask.data().asNioDouble();
+            DoubleBuffer D = dP.data().asNioDouble();
+            IntStream.range(0, ch.length).parallel().forEach(c -> {
+                int from = (int) ((long) rows * ch[c][0] / blocks);
+                int to = (int) ((long) rows * ch[c][1] / blocks);
+                for (int r = from; r < to; r++) {
+                    int base = r * t;
+                    double dot = 0;
+                    for (int k = 0; k < t; k++) {
+                        double g = D.get(base + k);
+                        if (M != null) {
+                            g *= M.get(base + k);
+                            D.put(base + k, g);
+                        }
+                        dot += g * P.get(base + k);
+                    }
+                    for (int k = 0; k < t; k++) {
+                        D.put(base + k, P.get(base + k) * (D.get(base + k) - dot));
+                    }
+                }
+            });
+        }
+    }
 }

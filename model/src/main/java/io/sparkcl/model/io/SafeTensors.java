@@ -50,7 +50,12 @@ public final class SafeTensors {
                 if (e.getKey().equals(METADATA)) {
                     continue;
                 }
-                FloatTensor t = readTensor(ch, e.getKey(), e.getValue(), dataStart, dataSize, file);
+                FloatTensor t;
+                try {
+                    t = readTensor(ch, e.getKey(), e.getValue(), dataStart, dataSize, file);
+                } catch (IOException ex) {
+                    throw new IOException("Cannot read tensor " + e.getKey() + " from " + file + ": " + ex.getMessage(), ex);
+                }
                 if (t != null) {
                     out.put(t.name(), t);
                 }

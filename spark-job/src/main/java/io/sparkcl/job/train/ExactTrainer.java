@@ -191,6 +191,10 @@ public final class ExactTrainer {
                 }
             }
             store.save("last", state(order, total, updater, best, bestStep));
+            if (bestParams == null && bestStep >= 0 && bestStep != total) {
+                // resumed run whose best evaluation happened before the restart
+                bestParams = store.load("best").map(TrainingState::params).orElse(null);
+            }
         } finally {
             params.unpersist(false);
         }

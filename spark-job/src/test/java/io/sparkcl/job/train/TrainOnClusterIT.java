@@ -99,27 +99,23 @@ class TrainOnClusterIT {
 
                 TrainerSettings s2 = s.withOutput(tmp.resolve("disturbed").toUri().toString(), false);
                 AtomicInteger killed = new AtomicInteger(-1);
-                Thread killer = new Thread(() -> {
-                    // kill worker 0's executor once 3 steps are done
-                    Path metrics = tmp.resolve("disturbed").resolve("metrics.jsonl");
-                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-                    while (System.nanoTime() < deadline) {
-                        try {
-                            if (Files.exists(metrics) && Files.readAllLines(metrics).size() >= 3) {
-                                killed.set(cluster.killExecutors(0));
-                                return;
-                            }
-                            Thread.sleep(50);
-                        } catch (Exception e) {
-                            return;
+                AtomicInteger jobsDone = new AtomicInteger();
+                AtomicInteger jobsAtKill = new AtomicInteger(-1);
+                // kill worker 0's executor once 8 Spark jobs (about 3 training steps) have finished
+                spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+                    @Override
+                    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd end) {
+                        if (jobsDone.incrementAndGet() == 8) {
+                            jobsAtKill.set(8);
+                            new Thread(() -> killed.set(cluster.killExecutors(0)), "executor-killer").start();
                         }
                     }
                 });
-                killer.start();
                 TrainResult disturbed = TrainTestSupport.trainOnSpark(jsc, s2, TrainTestSupport.data(jsc, rows, null, 4),
                         start);
-                killer.join();
                 assertTrue(killed.get() >= 1, "an executor was killed during the run (" + killed.get() + ")");
+                assertTrue(jobsDone.get() >= jobsAtKill.get() + 10, "the run went on after the kill: "
+                        + jobsAtKill.get() + " jobs before, " + jobsDone.get() + " in all");
                 assertEquals(steps, disturbed.steps());
                 double rel = TrainTestSupport.maxRelDiff(disturbed.finalParams(), undisturbed.finalParams());
                 assertTrue(rel < 1e-5, "losing an executor changed the result by " + rel);

@@ -35,7 +35,11 @@ public final class JsonLines implements AutoCloseable {
      * {@code keepUpToStep}; 0 drops every line (a fresh run).
      */
     @SuppressWarnings("unchecked")
-    public static JsonLines open(FileSystem fs, Path path, long keepUpToStep) {
+    public static JsonLines open(FileSystem fileSystem, Path path, long keepUpToStep) {
+        // The local file system's checksumming wrapper only writes whole chunks on hflush: use the raw one so
+        // every line is visible at once (and no .crc side file is kept).
+        FileSystem fs = fileSystem instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem()
+                : fileSystem;
         try {
             List<String> kept = new ArrayList<>();
             if (keepUpToStep > 0 && fs.exists(path)) {

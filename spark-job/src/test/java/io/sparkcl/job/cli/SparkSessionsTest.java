@@ -1,0 +1,41 @@
+package io.sparkcl.job.cli;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The settings the job's SparkSession gets, without starting Spark. */
+class SparkSessionsTest {
+
+    @Test
+    void plainJavaRunsEmbeddedLocalSparkQuietly() {
+        SparkConf c = SparkSessions.configure(new SparkConf(false), "app", null, "/x/sparkcl-all.jar");
+        assertEquals("local[*]", c.get("spark.master"));
+        assertEquals("false", c.get("spark.ui.showConsoleProgress"));
+        assertEquals("false", c.get("spark.ui.enabled"));
+        assertFalse(c.contains("spark.jars"), "local mode ships no jar");
+        assertEquals("app", c.get("spark.app.name"));
+    }
+
+    @Test
+    void sparkSubmitSettingsWin() {
+        SparkConf submitted = new SparkConf(false).setMaster("spark://h:7077").set("spark.ui.enabled", "true")
+                .set("spark.jars", "/submitted.jar").setAppName("mine");
+        SparkConf c = SparkSessions.configure(submitted, "app", null, "/x/sparkcl-all.jar");
+        assertEquals("spark://h:7077", c.get("spark.master"));
+        assertEquals("true", c.get("spark.ui.enabled"));
+        assertEquals("/submitted.jar", c.get("spark.jars"));
+        assertEquals("mine", c.get("spark.app.name"));
+    }
+
+    @Test
+    void masterOptionWinsAndShipsOurJar() {
+        SparkConf c = SparkSessions.configure(new SparkConf(false).setMaster("local[2]"), "app", "spark://h:7077",
+                "/x/sparkcl-all.jar");
+        assertEquals("spark://h:7077", c.get("spark.master"));
+        assertEquals("/x/sparkcl-all.jar", c.get("spark.jars"));
+        SparkConf fromClasses = SparkSessions.configure(new SparkConf(false), "app", "yarn", null);
+        assertFalse(fromClasses.contains("spark.jars"), "no jar to ship when running from classes");
+    }
+}
