@@ -39,8 +39,7 @@ accuracy() { # run folder -> test accuracy from its summary.json (empty if none)
   python3 - "$1/summary.json" <<'PY' 2>/dev/null || true
 import json, sys
 s = json.load(open(sys.argv[1]))
-t = s.get("test") or s.get("final", {}).get("test") or {}
-print(t.get("accuracy", ""))
+print(s["final_eval"]["test"]["accuracy"])
 PY
 }
 

@@ -90,6 +90,8 @@ public final class FineTunedModel {
     private final int maxLength;
     private final String trainingConfigJson;
     private final Head head;
+    /** Built on first use (or at load, so that the model keeps working if its folder is removed). */
+    private volatile TextTokenizer tokenizer;
 
     private FineTunedModel(BertParameters parameters, Pooling pooling, List<String> labels, List<String> labelTexts,
                            TokenizerSpec tokenizerSpec, int maxLength, String trainingConfigJson, Head head) {
@@ -315,8 +317,10 @@ public final class FineTunedModel {
                 FloatTensor.toINDArrays(loaded.tensors()), loaded.weightsSource(), BertParameters.DEFAULT_HEAD_SEED,
                 DataType.FLOAT);
         TokenizerSpec spec = new TokenizerSpec(folder.toString());
-        Tokenizers.describe(spec); // the tokenizer must be there
-        return new FineTunedModel(parameters, pooling, labels, labelTexts, spec, maxLength, training, head);
+        FineTunedModel model = new FineTunedModel(parameters, pooling, labels, labelTexts, spec, maxLength, training,
+                head);
+        model.tokenizer = Tokenizers.load(spec); // fails now if the tokenizer is missing; survives folder removal
+        return model;
     }
 
     private static List<String> strings(JsonNode array, Path file, String field) {
@@ -339,7 +343,7 @@ public final class FineTunedModel {
         if (pairs != null && pairs.size() != texts.size()) {
             throw new IllegalArgumentException("predict: " + texts.size() + " texts but " + pairs.size() + " pairs");
         }
-        TextTokenizer tokenizer = Tokenizers.load(tokenizerSpec);
+        TextTokenizer tokenizer = tokenizer();
         List<Encoding> rows = new ArrayList<>(texts.size());
         if (head == Head.DUALCL) {
             for (int i = 0; i < texts.size(); i++) {
@@ -409,8 +413,22 @@ public final class FineTunedModel {
         return labelTexts;
     }
 
+    /**
+     * The tokenizer's recipe: for a loaded model, the model folder (executors rebuild the tokenizer from it, so
+     * the folder must stay readable while they run).
+     */
     public TokenizerSpec tokenizerSpec() {
         return tokenizerSpec;
+    }
+
+    /** The model's tokenizer (JVM-wide shared instance, thread-safe). */
+    public TextTokenizer tokenizer() {
+        TextTokenizer t = tokenizer;
+        if (t == null) {
+            t = Tokenizers.load(tokenizerSpec);
+            tokenizer = t;
+        }
+        return t;
     }
 
     public int maxLength() {

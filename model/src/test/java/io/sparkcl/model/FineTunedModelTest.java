@@ -174,6 +174,25 @@ class FineTunedModelTest {
     }
 
     @Test
+    void aLoadedModelKeepsPredictingAfterItsFolderIsRemoved() throws IOException {
+        FineTunedModel model = tinyModel(Map.of("method", "ce"), TREC.size());
+        Path dir = tmp.resolve("copy");
+        model.save(dir);
+        FineTunedModel loaded = FineTunedModel.load(dir);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        List<String> texts = texts(4);
+        Predictions p = loaded.predict(texts, null, 4);
+        Predictions expected = model.predict(texts, null, 4);
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(expected.probabilities()[i], p.probabilities()[i]);
+        }
+    }
+
+    @Test
     void badInputsAreRejectedWithClearMessages() {
         PretrainedModel pre = ModelRegistry.load("tiny-random", 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FineTunedModel.of(

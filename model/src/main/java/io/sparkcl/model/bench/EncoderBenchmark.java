@@ -100,6 +100,16 @@ public final class EncoderBenchmark {
     }
 
     public static void run(String[] args, PrintStream out) {
+        try {
+            runChecked(args, out);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("encoder benchmark failed: " + e, e);
+        }
+    }
+
+    private static void runChecked(String[] args, PrintStream out) throws Exception {
         Options o = Options.parse(args);
         setThreads(o.threads());
         out.printf(Locale.ROOT, "encoder benchmark: model=%s batch=%d length=%d steps=%d threads=%d cores=%d%n",
@@ -120,45 +130,54 @@ public final class EncoderBenchmark {
         out.printf(Locale.ROOT, "FLOPs per forward %.1f G, per training step ~%.1f G (3x forward)%n", fwdFlops / 1e9,
                 trainFlops / 1e9);
 
-        double ortSeconds = OnnxForward.time(pm, batch, o.steps(), o.threads(), out);
-
+        // The three measurements are interleaved step by step so that they see the same machine load (the
+        // machine may be shared); medians are reported.
         BertEncoderModel model = new BertEncoderModel(params, Pooling.CLS);
-        List<Double> fwd = new ArrayList<>();
-        for (int i = 0; i < o.steps() + 1; i++) {
-            long t0 = System.nanoTime();
-            model.forward(batch, false);
-            if (i > 0) {
-                fwd.add((System.nanoTime() - t0) / 1e9);
-            }
-        }
-        double fwdSeconds = median(fwd);
-
         TrainLoop loop = new TrainLoop(model, batch);
         MemoryTracker mem = new MemoryTracker();
-        loop.step(mem);
-        List<Double> train = new ArrayList<>();
         EncoderProfile profile = new EncoderProfile();
-        model.setProfile(profile);
-        loop.profile = profile;
-        for (int i = 0; i < o.steps(); i++) {
-            long t0 = System.nanoTime();
-            loop.step(mem);
-            train.add((System.nanoTime() - t0) / 1e9);
+        List<Double> ort = new ArrayList<>();
+        List<Double> fwd = new ArrayList<>();
+        List<Double> train = new ArrayList<>();
+        try (OnnxForward onnx = OnnxForward.open(pm, batch, o.threads(), out)) {
+            for (int i = 0; i <= o.steps(); i++) {
+                boolean timed = i > 0; // the first round warms up
+                if (onnx != null) {
+                    double s = onnx.runOnce();
+                    if (timed) {
+                        ort.add(s);
+                    }
+                }
+                long t0 = System.nanoTime();
+                model.forward(batch, false);
+                if (timed) {
+                    fwd.add((System.nanoTime() - t0) / 1e9);
+                }
+                model.setProfile(timed ? profile : null);
+                loop.profile = timed ? profile : null;
+                t0 = System.nanoTime();
+                loop.step(mem);
+                if (timed) {
+                    train.add((System.nanoTime() - t0) / 1e9);
+                }
+                model.setProfile(null);
+                loop.profile = null;
+            }
         }
-        model.setProfile(null);
-        loop.profile = null;
+        double ortSeconds = ort.isEmpty() ? -1 : median(ort);
+        double fwdSeconds = median(fwd);
         double trainSeconds = median(train);
 
         out.println();
         out.printf(Locale.ROOT, "SGEMM 2048^3 (ND4J/OpenBLAS): %.1f GFLOP/s%n", gemmRate / 1e9);
         if (ortSeconds > 0) {
-            out.printf(Locale.ROOT, "onnxruntime forward:          %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM%n", ortSeconds,
-                    fwdFlops / ortSeconds / 1e9, 100 * fwdFlops / ortSeconds / gemmRate);
+            out.printf(Locale.ROOT, "onnxruntime forward:          %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM  (all: %s)%n",
+                    ortSeconds, fwdFlops / ortSeconds / 1e9, 100 * fwdFlops / ortSeconds / gemmRate, fmt(ort));
         }
-        out.printf(Locale.ROOT, "SparkCL forward:              %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM%n", fwdSeconds,
-                fwdFlops / fwdSeconds / 1e9, 100 * fwdFlops / fwdSeconds / gemmRate);
+        out.printf(Locale.ROOT, "SparkCL forward:              %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM  (all: %s)%n",
+                fwdSeconds, fwdFlops / fwdSeconds / 1e9, 100 * fwdFlops / fwdSeconds / gemmRate, fmt(fwd));
         out.printf(Locale.ROOT, "SparkCL train step (fwd+bwd+AdamW): %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM"
-                        + "  (all timed steps: %s)%n", trainSeconds, trainFlops / trainSeconds / 1e9,
+                        + "  (all: %s)%n", trainSeconds, trainFlops / trainSeconds / 1e9,
                 100 * trainFlops / trainSeconds / gemmRate, fmt(train));
         out.println();
         out.println("profile of the training step (mean per step over " + o.steps() + " steps):");
@@ -360,60 +379,69 @@ public final class EncoderBenchmark {
         return bytes >> 20;
     }
 
-    /** The onnxruntime side (optional dependency: absent -> reported and skipped). */
-    static final class OnnxForward {
-        static double time(PretrainedModel pm, EncoderBatch batch, int steps, int threads, PrintStream out) {
+    /** The onnxruntime side (optional dependency: absent -> reported and skipped, open returns null). */
+    interface OnnxForward extends AutoCloseable {
+        /** Seconds of one forward pass on the batch. */
+        double runOnce() throws Exception;
+
+        @Override
+        void close() throws Exception;
+
+        static OnnxForward open(PretrainedModel pm, EncoderBatch batch, int threads, PrintStream out) {
             ShippedModel shipped = ShippedModel.byName(pm.name()).orElse(null);
             if (shipped == null) {
                 out.println("onnxruntime: skipped (" + pm.name() + " has no shipped ONNX file)");
-                return -1;
+                return null;
             }
             try {
                 Class.forName("ai.onnxruntime.OrtEnvironment");
             } catch (ClassNotFoundException e) {
                 out.println("onnxruntime: skipped (com.microsoft.onnxruntime:onnxruntime is not on the classpath)");
-                return -1;
+                return null;
             }
             try {
-                return OrtRunner.time(ModelArtifacts.readAllBytes(shipped, shipped.onnxResource()), batch, steps,
-                        threads);
+                return new OrtRunner(ModelArtifacts.readAllBytes(shipped, shipped.onnxResource()), batch, threads);
             } catch (Exception e) {
                 out.println("onnxruntime: failed: " + e);
-                return -1;
+                return null;
             }
         }
     }
 
     /** Kept in its own class so the benchmark loads without onnxruntime on the classpath. */
-    static final class OrtRunner {
-        static double time(byte[] onnx, EncoderBatch batch, int steps, int threads) throws Exception {
+    static final class OrtRunner implements OnnxForward {
+        private final ai.onnxruntime.OrtSession.SessionOptions options;
+        private final ai.onnxruntime.OrtSession session;
+        private final Map<String, ai.onnxruntime.OnnxTensor> inputs = new java.util.HashMap<>();
+
+        OrtRunner(byte[] onnx, EncoderBatch batch, int threads) throws Exception {
             ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-            try (ai.onnxruntime.OrtSession.SessionOptions so = new ai.onnxruntime.OrtSession.SessionOptions()) {
-                so.setIntraOpNumThreads(threads);
-                so.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                try (ai.onnxruntime.OrtSession session = env.createSession(onnx, so)) {
-                    Map<String, ai.onnxruntime.OnnxTensor> in = new java.util.HashMap<>();
-                    in.put("input_ids", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.inputIds())));
-                    in.put("attention_mask", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.attentionMask())));
-                    if (session.getInputNames().contains("token_type_ids")) {
-                        in.put("token_type_ids", ai.onnxruntime.OnnxTensor.createTensor(env,
-                                toLong(batch.tokenTypeIds())));
-                    }
-                    List<Double> times = new ArrayList<>();
-                    for (int i = 0; i < steps + 1; i++) {
-                        long t0 = System.nanoTime();
-                        try (ai.onnxruntime.OrtSession.Result r = session.run(in)) {
-                            if (i > 0) {
-                                times.add((System.nanoTime() - t0) / 1e9);
-                            }
-                        }
-                    }
-                    for (ai.onnxruntime.OnnxTensor t : in.values()) {
-                        t.close();
-                    }
-                    return median(times);
-                }
+            options = new ai.onnxruntime.OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(threads);
+            options.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(onnx, options);
+            inputs.put("input_ids", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.inputIds())));
+            inputs.put("attention_mask", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.attentionMask())));
+            if (session.getInputNames().contains("token_type_ids")) {
+                inputs.put("token_type_ids", ai.onnxruntime.OnnxTensor.createTensor(env, toLong(batch.tokenTypeIds())));
             }
+        }
+
+        @Override
+        public double runOnce() throws Exception {
+            long t0 = System.nanoTime();
+            try (ai.onnxruntime.OrtSession.Result r = session.run(inputs)) {
+                return (System.nanoTime() - t0) / 1e9;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (ai.onnxruntime.OnnxTensor t : inputs.values()) {
+                t.close();
+            }
+            session.close();
+            options.close();
         }
 
         private static long[][] toLong(int[][] a) {

@@ -110,10 +110,9 @@ public final class BertEncoderModel {
         return BertParameters.slice(flat, off, 3L * d * d).reshape('c', 3L * d, d);
     }
 
-    private INDArray qkvBias(INDArray flat, int layer) {
-        int d = cfg.hiddenSize();
-        long off = params.slot(layerName(layer, "attention.self.query.bias")).offset();
-        return BertParameters.slice(flat, off, 3L * d);
+    /** Offset of the query, key and value biases (back to back, [3d]) in the flat layout. */
+    private long qkvBiasOffset(int layer) {
+        return params.slot(layerName(layer, "attention.self.query.bias")).offset();
     }
 
     private static String layerName(int layer, String suffix) {
@@ -155,7 +154,7 @@ public final class BertEncoderModel {
         INDArray x = arena.get("L0.in", nt, d);
         a.embXhat = arena.get("emb.xhat", nt, d);
         a.embRstd = arena.get("emb.rstd", nt);
-        layerNorm(x0, null, null, "embeddings.LayerNorm", a.embXhat, a.embRstd, x);
+        layerNorm(x0, null, null, null, "embeddings.LayerNorm", a.embXhat, a.embRstd, x);
         if (pHidden > 0) {
             a.embMask = arena.get("emb.mask", nt, d);
             DropoutMasks.fillHidden(a.embMask, seeds, t, d, -1, DropoutMasks.SITE_EMBEDDINGS, pHidden);
@@ -176,15 +175,15 @@ public final class BertEncoderModel {
             t0 = tick();
             INDArray qkv = arena.get("tmp.qkv", nt, 3L * d);
             Ops.gemm(x, qkvWeight(flat, l), qkv, false, true, 1.0, 0.0);
-            Ops.addRow(qkv, qkvBias(flat, l), qkv);
             t0 = tock(Phase.QKV_GEMM, t0);
 
             // Split heads: [n, T, 3, H, dh] -> three [n, H, T, dh] contiguous arrays.
             la.qh = arena.get(p + "qh", (long) n * heads, t, dh);
             la.kh = arena.get(p + "kh", (long) n * heads, t, dh);
             la.vh = arena.get(p + "vh", (long) n * heads, t, dh);
+            // Bias added here; the 1/sqrt(dh) score scale is folded into the queries.
             FusedKernels.permuteHeads(qkv, new INDArray[]{la.qh, la.kh, la.vh}, n, t, heads, dh,
-                    new double[]{scale, 1.0, 1.0}, false);
+                    new double[]{scale, 1.0, 1.0}, false, flat, qkvBiasOffset(l));
             t0 = tock(Phase.HEAD_PERMUTE, t0);
 
             // Scores and probabilities.
@@ -206,13 +205,12 @@ public final class BertEncoderModel {
             Ops.bmm(probsUsed, la.vh.reshape('c', (long) n * heads, t, dh), ctxh, false, false);
             t0 = tock(Phase.ATTENTION_MATMUL, t0);
             la.context = arena.get(p + "ctx", nt, d);
-            FusedKernels.permuteHeads(la.context, new INDArray[]{ctxh}, n, t, heads, dh, new double[]{1.0}, true);
+            FusedKernels.permuteHeads(la.context, new INDArray[]{ctxh}, n, t, heads, dh, new double[]{1.0}, true, flat, -1);
             t0 = tock(Phase.HEAD_PERMUTE, t0);
 
             // Attention output projection, dropout, residual, LayerNorm.
             INDArray ao = arena.get("tmp.ao", nt, d);
             Ops.gemm(la.context, param(layerName(l, "attention.output.dense.weight")), ao, false, true, 1.0, 0.0);
-            Ops.addRow(ao, param(layerName(l, "attention.output.dense.bias")), ao);
             t0 = tock(Phase.ATTENTION_OUT_GEMM, t0);
             if (pHidden > 0) {
                 la.mask1 = arena.get(p + "mask1", nt, d);
@@ -222,19 +220,21 @@ public final class BertEncoderModel {
             la.xhat1 = arena.get(p + "xhat1", nt, d);
             la.rstd1 = arena.get(p + "rstd1", nt);
             la.x1 = arena.get(p + "x1", nt, d);
-            layerNorm(ao, la.mask1, x, layerName(l, "attention.output.LayerNorm"), la.xhat1, la.rstd1, la.x1);
+            layerNorm(ao, layerName(l, "attention.output.dense.bias"), la.mask1, x, layerName(l, "attention.output.LayerNorm"),
+                    la.xhat1, la.rstd1, la.x1);
             t0 = tock(Phase.LAYERNORM, t0);
 
             // Feed-forward: GELU(x1 Wi^T + bi) Wo2^T + bo2. geluU = 2*GELU(h): the 1/2 goes into the next GEMM's alpha.
             la.h = arena.get(p + "h", nt, inter);
             Ops.gemm(la.x1, param(layerName(l, "intermediate.dense.weight")), la.h, false, true, 1.0, 0.0);
-            Ops.addRow(la.h, param(layerName(l, "intermediate.dense.bias")), la.h);
             t0 = tock(Phase.FFN_GEMM, t0);
             la.erf1 = arena.get(p + "erf1", nt, inter);
             la.geluU = arena.get(p + "geluU", nt, inter);
             if (dt == DataType.FLOAT) {
-                FusedKernels.geluForwardFloat(la.h, la.erf1, la.geluU);
+                FusedKernels.geluForwardFloat(la.h, flat, params.slot(layerName(l, "intermediate.dense.bias")).offset(),
+                        la.erf1, la.geluU);
             } else {
+                Ops.addRow(la.h, param(layerName(l, "intermediate.dense.bias")), la.h);
                 Ops.scale(la.h, 1.0 / Math.sqrt(2.0), la.erf1);
                 Ops.erf(la.erf1, la.erf1);
                 FusedKernels.geluEpilogue(la.h, la.erf1, la.geluU);
@@ -242,7 +242,6 @@ public final class BertEncoderModel {
             t0 = tock(Phase.GELU, t0);
             INDArray fo = arena.get("tmp.fo", nt, d);
             Ops.gemm(la.geluU, param(layerName(l, "output.dense.weight")), fo, false, true, 0.5, 0.0);
-            Ops.addRow(fo, param(layerName(l, "output.dense.bias")), fo);
             t0 = tock(Phase.FFN_GEMM, t0);
             if (pHidden > 0) {
                 la.mask2 = arena.get(p + "mask2", nt, d);
@@ -252,7 +251,8 @@ public final class BertEncoderModel {
             la.xhat2 = arena.get(p + "xhat2", nt, d);
             la.rstd2 = arena.get(p + "rstd2", nt);
             la.output = arena.get("L" + (l + 1) + ".in", nt, d);
-            layerNorm(fo, la.mask2, la.x1, layerName(l, "output.LayerNorm"), la.xhat2, la.rstd2, la.output);
+            layerNorm(fo, layerName(l, "output.dense.bias"), la.mask2, la.x1, layerName(l, "output.LayerNorm"), la.xhat2,
+                    la.rstd2, la.output);
             tock(Phase.LAYERNORM, t0);
             x = la.output;
         }
@@ -382,17 +382,18 @@ public final class BertEncoderModel {
     }
 
     /** out = LN(a * mask + residual) (mask, residual nullable) with the LayerNorm named prefix; saves xhat, rstd. */
-    private void layerNorm(INDArray a, INDArray mask, INDArray residual, String prefix, INDArray xhat, INDArray rstd,
-                           INDArray out) {
-        FusedKernels.layerNormForward(a, mask, residual, params.flat(), params.slot(prefix + ".weight").offset(),
+    private void layerNorm(INDArray a, String denseBias, INDArray mask, INDArray residual, String prefix, INDArray xhat,
+                           INDArray rstd, INDArray out) {
+        FusedKernels.layerNormForward(a, denseBias == null ? -1 : params.slot(denseBias).offset(), mask, residual, params.flat(), params.slot(prefix + ".weight").offset(),
                 params.slot(prefix + ".bias").offset(), cfg.layerNormEps(), xhat, rstd, out);
     }
 
     /** LayerNorm backward for the LayerNorm named prefix; see {@link FusedKernels#layerNormBackward}. */
     private void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, String prefix, INDArray g, INDArray mask,
-                                   INDArray residualOut, INDArray dx) {
+                                   INDArray residualOut, INDArray dx, String denseBias) {
         FusedKernels.layerNormBackward(dy, xhat, rstd, params.flat(), params.slot(prefix + ".weight").offset(), g,
-                params.slot(prefix + ".weight").offset(), params.slot(prefix + ".bias").offset(), mask, residualOut, dx);
+                params.slot(prefix + ".weight").offset(), params.slot(prefix + ".bias").offset(), mask, residualOut, dx,
+                denseBias == null ? -1 : params.slot(denseBias).offset());
     }
 
     // ---------------------------------------------------------------------------------------------- backward
@@ -464,40 +465,36 @@ public final class BertEncoderModel {
             INDArray dFo = arena.get("bw.dfo", nt, d);
             INDArray dX1 = arena.get("bw.dx1", nt, d);
             // dX1 <- dLoss/d(x1) through the residual; dFo <- the same times the dropout mask.
-            layerNormBackward(dX, la.xhat2, la.rstd2, layerName(l, "output.LayerNorm"), g, la.mask2, dX1, dFo);
+            layerNormBackward(dX, la.xhat2, la.rstd2, layerName(l, "output.LayerNorm"), g, la.mask2, dX1, dFo,
+                    layerName(l, "output.dense.bias"));
             t0 = tock(Phase.BW_LAYERNORM, t0);
             // FFN output projection (alpha 1/2, see forward).
             INDArray dGelu = arena.get("bw.dh", nt, inter);
             Ops.gemm(dFo, la.geluU, grad(params, g, layerName(l, "output.dense.weight")), true, false, 0.5, 1.0);
             Ops.gemm(dFo, param(layerName(l, "output.dense.weight")), dGelu, false, false, 0.5, 0.0);
             t0 = tock(Phase.BW_FFN_GEMM, t0);
-            biasGrad(dFo, grad(params, g, layerName(l, "output.dense.bias")), "bw.ones");
-            t0 = tock(Phase.BW_BIAS, t0);
             // dGelu holds dLoss/d(geluU); geluU' = (1 + erf(h/sqrt2)) + h * sqrt(2/pi) * exp(-h^2/2).
-            FusedKernels.geluBackward(la.h, la.erf1, dGelu);
+            FusedKernels.geluBackward(la.h, la.erf1, dGelu, g, params.slot(layerName(l, "intermediate.dense.bias")).offset());
             t0 = tock(Phase.BW_GELU, t0);
             Ops.gemm(dGelu, la.x1, grad(params, g, layerName(l, "intermediate.dense.weight")), true, false, 1.0, 1.0);
             Ops.gemm(dGelu, param(layerName(l, "intermediate.dense.weight")), dX1, false, false, 1.0, 1.0);
             t0 = tock(Phase.BW_FFN_GEMM, t0);
-            biasGrad(dGelu, grad(params, g, layerName(l, "intermediate.dense.bias")), "bw.ones");
-            t0 = tock(Phase.BW_BIAS, t0);
 
             // Attention LayerNorm.
             INDArray dAo = arena.get("bw.dao", nt, d);
             // dX <- dLoss/d(layer input) through the residual; dAo <- the same times the dropout mask.
-            layerNormBackward(dX1, la.xhat1, la.rstd1, layerName(l, "attention.output.LayerNorm"), g, la.mask1, dX, dAo);
+            layerNormBackward(dX1, la.xhat1, la.rstd1, layerName(l, "attention.output.LayerNorm"), g, la.mask1, dX, dAo,
+                    layerName(l, "attention.output.dense.bias"));
             t0 = tock(Phase.BW_LAYERNORM, t0);
             INDArray dCtx = arena.get("bw.dctx", nt, d);
             Ops.gemm(dAo, la.context, grad(params, g, layerName(l, "attention.output.dense.weight")), true, false, 1.0, 1.0);
             Ops.gemm(dAo, param(layerName(l, "attention.output.dense.weight")), dCtx, false, false, 1.0, 0.0);
             t0 = tock(Phase.BW_ATTENTION_OUT_GEMM, t0);
-            biasGrad(dAo, grad(params, g, layerName(l, "attention.output.dense.bias")), "bw.ones");
-            t0 = tock(Phase.BW_BIAS, t0);
 
             // Attention core.
             long nh = (long) n * heads;
             INDArray dCtxH3 = arena.get("bw.dctxh", nh, t, dh);
-            FusedKernels.permuteHeads(dCtx, new INDArray[]{dCtxH3}, n, t, heads, dh, new double[]{1.0}, false);
+            FusedKernels.permuteHeads(dCtx, new INDArray[]{dCtxH3}, n, t, heads, dh, new double[]{1.0}, false, g, -1);
             t0 = tock(Phase.BW_HEAD_PERMUTE, t0);
             INDArray probsUsed = la.probsDropped.reshape('c', nh, t, t);
             INDArray dVh = arena.get("bw.dvh", nh, t, dh);
@@ -515,13 +512,11 @@ public final class BertEncoderModel {
             t0 = tock(Phase.BW_ATTENTION_MATMUL, t0);
             INDArray dQkv = arena.get("bw.dqkv", nt, 3L * d);
             FusedKernels.permuteHeads(dQkv, new INDArray[]{dQh, dKh, dVh}, n, t, heads, dh,
-                    new double[]{scale, 1.0, 1.0}, true);
+                    new double[]{scale, 1.0, 1.0}, true, g, qkvBiasOffset(l));
             t0 = tock(Phase.BW_HEAD_PERMUTE, t0);
             Ops.gemm(dQkv, la.input, qkvWeight(g, l), true, false, 1.0, 1.0);
             Ops.gemm(dQkv, qkvWeight(params.flat(), l), dX, false, false, 1.0, 1.0);
-            t0 = tock(Phase.BW_QKV_GEMM, t0);
-            biasGrad(dQkv, qkvBias(g, l), "bw.ones");
-            tock(Phase.BW_BIAS, t0);
+            tock(Phase.BW_QKV_GEMM, t0);
         }
 
         // Embeddings: dropout, LayerNorm, scatter-add into the tables.
@@ -530,7 +525,7 @@ public final class BertEncoderModel {
             Ops.mul(dX, a.embMask, dX);
         }
         INDArray dX0 = arena.get("bw.dx0", nt, d);
-        layerNormBackward(dX, a.embXhat, a.embRstd, "embeddings.LayerNorm", g, null, null, dX0);
+        layerNormBackward(dX, a.embXhat, a.embRstd, "embeddings.LayerNorm", g, null, null, dX0, null);
         if (!freezeWordEmbeddings) {
             EmbeddingKernels.scatterAdd(g, params.slot(BertParameters.WORD_EMBEDDINGS).offset(), d, a.ids, dX0);
         }

@@ -28,7 +28,7 @@ public final class EncoderProfile {
         BW_SOFTMAX("backward: softmax"),
         BW_HEAD_PERMUTE("backward: split/merge heads"),
         BW_QKV_GEMM("backward: Q/K/V GEMMs"),
-        BW_BIAS("backward: bias gradients"),
+        BW_BIAS("backward: bias gradients (head only; others fused)"),
         BW_EMBEDDINGS("backward: embeddings (LayerNorm, scatter-add)"),
         OPTIMIZER("optimizer (clipping + AdamW)");
 

@@ -40,11 +40,12 @@ final class FusedKernels {
     }
 
     /**
-     * v = a * mask + residual (mask, residual nullable); xhat = (v - mean) * rstd; out = xhat * gamma + beta.
-     * gamma and beta are read from {@code flat} at the given offsets.
+     * v = (a + bias) * mask + residual (bias, mask, residual optional); xhat = (v - mean) * rstd;
+     * out = xhat * gamma + beta. bias (of the preceding dense layer; biasOff &lt; 0 = none), gamma and beta are read
+     * from {@code flat} at the given offsets.
      */
-    static void layerNormForward(INDArray a, INDArray mask, INDArray residual, INDArray flat, long gammaOff,
-                                 long betaOff, double eps, INDArray xhat, INDArray rstd, INDArray out) {
+    static void layerNormForward(INDArray a, long biasOff, INDArray mask, INDArray residual, INDArray flat,
+                                 long gammaOff, long betaOff, double eps, INDArray xhat, INDArray rstd, INDArray out) {
         final int rows = (int) a.size(0);
         final int d = (int) a.size(1);
         checkBuffer(a);
@@ -54,6 +55,7 @@ final class FusedKernels {
         final int fo = (int) flat.offset();
         final int go = fo + (int) gammaOff;
         final int bo = fo + (int) betaOff;
+        final int abo = biasOff < 0 ? -1 : fo + (int) biasOff;
         int[][] ch = chunks(rows);
         if (a.dataType() == DataType.FLOAT) {
             FloatBuffer A = a.data().asNioFloat();
@@ -69,6 +71,9 @@ final class FusedKernels {
                     float sum = 0f;
                     for (int j = 0; j < d; j++) {
                         float v = A.get(base + j);
+                        if (abo >= 0) {
+                            v += P.get(abo + j);
+                        }
                         if (M != null) {
                             v *= M.get(base + j);
                         }
@@ -107,6 +112,9 @@ final class FusedKernels {
                     double sum = 0;
                     for (int j = 0; j < d; j++) {
                         double v = A.get(base + j);
+                        if (abo >= 0) {
+                            v += P.get(abo + j);
+                        }
                         if (M != null) {
                             v *= M.get(base + j);
                         }
@@ -138,11 +146,13 @@ final class FusedKernels {
      * LayerNorm backward: dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy * gamma;
      * dgamma += sum_rows(dy * xhat), dbeta += sum_rows(dy) (into {@code grad} at the offsets).
      * Writes dx into {@code dx}; if {@code residualOut} is given, it gets dx (the residual branch's gradient), and
-     * if {@code mask} is given, {@code dx} gets dx * mask (the dropout branch's gradient).
+     * if {@code mask} is given, {@code dx} gets dx * mask (the dropout branch's gradient). If
+     * {@code dDenseBiasOff >= 0}, the column sums of that final {@code dx} (the gradient of the preceding dense layer's
+     * bias) are added into {@code grad} there.
      */
     static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray flat, long gammaOff,
                                   INDArray grad, long dGammaOff, long dBetaOff, INDArray mask, INDArray residualOut,
-                                  INDArray dx) {
+                                  INDArray dx, long dDenseBiasOff) {
         final int rows = (int) dy.size(0);
         final int d = (int) dy.size(1);
         checkBuffer(dy);
@@ -160,9 +170,11 @@ final class FusedKernels {
             FloatBuffer DX = dx.data().asNioFloat();
             float[][] dg = new float[ch.length][d];
             float[][] db = new float[ch.length][d];
+            float[][] dd = new float[ch.length][d];
             IntStream.range(0, ch.length).parallel().forEach(c -> {
                 float[] g = dg[c];
                 float[] b = db[c];
+                float[] bd = dd[c];
                 for (int i = ch[c][0]; i < ch[c][1]; i++) {
                     int base = i * d;
                     float m1 = 0f;
@@ -185,7 +197,9 @@ final class FusedKernels {
                         if (RO != null) {
                             RO.put(base + j, v);
                         }
-                        DX.put(base + j, M == null ? v : v * M.get(base + j));
+                        float out = M == null ? v : v * M.get(base + j);
+                        DX.put(base + j, out);
+                        bd[j] += out;
                     }
                 }
             });
@@ -196,6 +210,10 @@ final class FusedKernels {
                 for (int j = 0; j < d; j++) {
                     G.put(gOff + j, G.get(gOff + j) + dg[c][j]);
                     G.put(bOff + j, G.get(bOff + j) + db[c][j]);
+                    if (dDenseBiasOff >= 0) {
+                        int k = (int) (grad.offset() + dDenseBiasOff) + j;
+                        G.put(k, G.get(k) + dd[c][j]);
+                    }
                 }
             }
         } else {
@@ -208,9 +226,11 @@ final class FusedKernels {
             DoubleBuffer DX = dx.data().asNioDouble();
             double[][] dg = new double[ch.length][d];
             double[][] db = new double[ch.length][d];
+            double[][] dd = new double[ch.length][d];
             IntStream.range(0, ch.length).parallel().forEach(c -> {
                 double[] g = dg[c];
                 double[] b = db[c];
+                double[] bd = dd[c];
                 for (int i = ch[c][0]; i < ch[c][1]; i++) {
                     int base = i * d;
                     double m1 = 0;
@@ -233,7 +253,9 @@ final class FusedKernels {
                         if (RO != null) {
                             RO.put(base + j, v);
                         }
-                        DX.put(base + j, M == null ? v : v * M.get(base + j));
+                        double out = M == null ? v : v * M.get(base + j);
+                        DX.put(base + j, out);
+                        bd[j] += out;
                     }
                 }
             });
@@ -244,6 +266,10 @@ final class FusedKernels {
                 for (int j = 0; j < d; j++) {
                     G.put(gOff + j, G.get(gOff + j) + dg[c][j]);
                     G.put(bOff + j, G.get(bOff + j) + db[c][j]);
+                    if (dDenseBiasOff >= 0) {
+                        int k = (int) (grad.offset() + dDenseBiasOff) + j;
+                        G.put(k, G.get(k) + dd[c][j]);
+                    }
                 }
             }
         }
@@ -286,106 +312,171 @@ final class FusedKernels {
         }
     }
 
-    /** dG &lt;- dG * (erf1 + h * sqrt(2/pi) * exp(-h^2 / 2)): d(2 GELU)/dh, in place. */
-    static void geluBackward(INDArray h, INDArray erf1, INDArray dG) {
+    /**
+     * dG &lt;- dG * (erf1 + h * sqrt(2/pi) * exp(-h^2 / 2)) (d(2 GELU)/dh), in place, for [rows, I] arrays; the column
+     * sums of the result (the intermediate bias gradient) are added into {@code grad} at {@code dBiasOff}.
+     */
+    static void geluBackward(INDArray h, INDArray erf1, INDArray dG, INDArray grad, long dBiasOff) {
         checkBuffer(h);
         checkBuffer(erf1);
         checkBuffer(dG);
-        final int len = (int) h.length();
-        final int blocks = Math.max(1, len / 4096);
-        int[][] ch = chunks(blocks);
+        final int rows = (int) h.size(0);
+        final int width = (int) h.size(1);
+        int[][] ch = chunks(rows);
         final double k = Math.sqrt(2.0 / Math.PI);
+        final int gOff = (int) (grad.offset() + dBiasOff);
         if (h.dataType() == DataType.FLOAT) {
             FloatBuffer H = h.data().asNioFloat();
             FloatBuffer E = erf1.data().asNioFloat();
             FloatBuffer D = dG.data().asNioFloat();
             final float kf = (float) k;
+            float[][] sums = new float[ch.length][width];
             IntStream.range(0, ch.length).parallel().forEach(c -> {
-                int from = (int) ((long) len * ch[c][0] / blocks);
-                int to = (int) ((long) len * ch[c][1] / blocks);
-                for (int i = from; i < to; i++) {
-                    float x = H.get(i);
-                    float pdf = (float) Math.exp(-0.5f * x * x);
-                    D.put(i, D.get(i) * (E.get(i) + kf * x * pdf));
+                float[] sum = sums[c];
+                for (int r = ch[c][0]; r < ch[c][1]; r++) {
+                    int base = r * width;
+                    for (int j = 0; j < width; j++) {
+                        float x = H.get(base + j);
+                        float pdf = (float) Math.exp(-0.5f * x * x);
+                        float v = D.get(base + j) * (E.get(base + j) + kf * x * pdf);
+                        D.put(base + j, v);
+                        sum[j] += v;
+                    }
                 }
             });
+            FloatBuffer G = grad.data().asNioFloat();
+            for (float[] sum : sums) {
+                for (int j = 0; j < width; j++) {
+                    G.put(gOff + j, G.get(gOff + j) + sum[j]);
+                }
+            }
         } else {
             DoubleBuffer H = h.data().asNioDouble();
             DoubleBuffer E = erf1.data().asNioDouble();
             DoubleBuffer D = dG.data().asNioDouble();
+            double[][] sums = new double[ch.length][width];
             IntStream.range(0, ch.length).parallel().forEach(c -> {
-                int from = (int) ((long) len * ch[c][0] / blocks);
-                int to = (int) ((long) len * ch[c][1] / blocks);
-                for (int i = from; i < to; i++) {
-                    double x = H.get(i);
-                    D.put(i, D.get(i) * (E.get(i) + k * x * Math.exp(-0.5 * x * x)));
+                double[] sum = sums[c];
+                for (int r = ch[c][0]; r < ch[c][1]; r++) {
+                    int base = r * width;
+                    for (int j = 0; j < width; j++) {
+                        double x = H.get(base + j);
+                        double v = D.get(base + j) * (E.get(base + j) + k * x * Math.exp(-0.5 * x * x));
+                        D.put(base + j, v);
+                        sum[j] += v;
+                    }
                 }
             });
+            DoubleBuffer G = grad.data().asNioDouble();
+            for (double[] sum : sums) {
+                for (int j = 0; j < width; j++) {
+                    G.put(gOff + j, G.get(gOff + j) + sum[j]);
+                }
+            }
         }
     }
 
     /**
-     * Head split: src [n*T, parts*H*dh] (row-major, part-major then head) -> dst[p] [n, H, T, dh] for each part p,
-     * or the reverse (merge) when {@code merge}; {@code scales[p]} multiplies part p on the way.
+     * Head split: dst[p] [n, H, T, dh] = scales[p] * (src[token, part p, head] + bias[part p, head]) from src
+     * [n*T, parts*H*dh] (token-major, then part, then head), with bias read from {@code flat} at {@code biasOff}
+     * (&lt; 0 = none). Merge ({@code merge}): the reverse, tokens = scales[p] * heads[p], and the column sums of the merged
+     * tokens (the bias gradient) are added into {@code flat} at {@code biasOff} (&lt; 0 = none).
      */
     static void permuteHeads(INDArray tokens, INDArray[] heads, int n, int t, int h, int dh, double[] scales,
-                             boolean merge) {
+                             boolean merge, INDArray flat, long biasOff) {
         checkBuffer(tokens);
         final int parts = heads.length;
         final int rowLen = parts * h * dh;
         for (INDArray a : heads) {
             checkBuffer(a);
         }
+        final int bOff = biasOff < 0 ? -1 : (int) (flat.offset() + biasOff);
         if (tokens.dataType() == DataType.FLOAT) {
             FloatBuffer T = tokens.data().asNioFloat();
+            FloatBuffer B = bOff < 0 ? null : flat.data().asNioFloat();
             FloatBuffer[] H = new FloatBuffer[parts];
             for (int p = 0; p < parts; p++) {
                 H[p] = heads[p].data().asNioFloat();
             }
+            float[][] sums = merge && B != null ? new float[n][rowLen] : null;
             IntStream.range(0, n).parallel().forEach(i -> {
                 for (int p = 0; p < parts; p++) {
                     float s = (float) scales[p];
                     FloatBuffer hp = H[p];
                     for (int hh = 0; hh < h; hh++) {
+                        int col = (p * h + hh) * dh;
                         for (int tt = 0; tt < t; tt++) {
-                            int tok = (i * t + tt) * rowLen + (p * h + hh) * dh;
+                            int tok = (i * t + tt) * rowLen + col;
                             int hd = ((i * h + hh) * t + tt) * dh;
                             for (int j = 0; j < dh; j++) {
                                 if (merge) {
-                                    T.put(tok + j, s * hp.get(hd + j));
+                                    float v = s * hp.get(hd + j);
+                                    T.put(tok + j, v);
+                                    if (sums != null) {
+                                        sums[i][col + j] += v;
+                                    }
                                 } else {
-                                    hp.put(hd + j, s * T.get(tok + j));
+                                    float v = T.get(tok + j);
+                                    if (B != null) {
+                                        v += B.get(bOff + col + j);
+                                    }
+                                    hp.put(hd + j, s * v);
                                 }
                             }
                         }
                     }
                 }
             });
+            if (sums != null) {
+                for (float[] sum : sums) {
+                    for (int j = 0; j < rowLen; j++) {
+                        B.put(bOff + j, B.get(bOff + j) + sum[j]);
+                    }
+                }
+            }
         } else {
             DoubleBuffer T = tokens.data().asNioDouble();
+            DoubleBuffer B = bOff < 0 ? null : flat.data().asNioDouble();
             DoubleBuffer[] H = new DoubleBuffer[parts];
             for (int p = 0; p < parts; p++) {
                 H[p] = heads[p].data().asNioDouble();
             }
+            double[][] sums = merge && B != null ? new double[n][rowLen] : null;
             IntStream.range(0, n).parallel().forEach(i -> {
                 for (int p = 0; p < parts; p++) {
                     double s = scales[p];
                     DoubleBuffer hp = H[p];
                     for (int hh = 0; hh < h; hh++) {
+                        int col = (p * h + hh) * dh;
                         for (int tt = 0; tt < t; tt++) {
-                            int tok = (i * t + tt) * rowLen + (p * h + hh) * dh;
+                            int tok = (i * t + tt) * rowLen + col;
                             int hd = ((i * h + hh) * t + tt) * dh;
                             for (int j = 0; j < dh; j++) {
                                 if (merge) {
-                                    T.put(tok + j, s * hp.get(hd + j));
+                                    double v = s * hp.get(hd + j);
+                                    T.put(tok + j, v);
+                                    if (sums != null) {
+                                        sums[i][col + j] += v;
+                                    }
                                 } else {
-                                    hp.put(hd + j, s * T.get(tok + j));
+                                    double v = T.get(tok + j);
+                                    if (B != null) {
+                                        v += B.get(bOff + col + j);
+                                    }
+                                    hp.put(hd + j, s * v);
                                 }
                             }
                         }
                     }
                 }
             });
+            if (sums != null) {
+                for (double[] sum : sums) {
+                    for (int j = 0; j < rowLen; j++) {
+                        B.put(bOff + j, B.get(bOff + j) + sum[j]);
+                    }
+                }
+            }
         }
     }
 
@@ -401,26 +492,33 @@ final class FusedKernels {
         return x < 0 ? -y : y;
     }
 
-    /** FLOAT GELU in one pass: erf1 = 1 + erf(h / sqrt 2), geluU = h * erf1 (= 2 GELU(h)). */
-    static void geluForwardFloat(INDArray h, INDArray erf1, INDArray geluU) {
+    /**
+     * FLOAT GELU in one pass over [rows, I]: h += bias (read from {@code flat} at {@code biasOff}),
+     * erf1 = 1 + erf(h / sqrt 2), geluU = h * erf1 (= 2 GELU(h)).
+     */
+    static void geluForwardFloat(INDArray h, INDArray flat, long biasOff, INDArray erf1, INDArray geluU) {
         checkBuffer(h);
         checkBuffer(erf1);
         checkBuffer(geluU);
-        final int len = (int) h.length();
-        final int blocks = Math.max(1, len / 4096);
-        int[][] ch = chunks(blocks);
+        final int rows = (int) h.size(0);
+        final int width = (int) h.size(1);
+        int[][] ch = chunks(rows);
         FloatBuffer H = h.data().asNioFloat();
         FloatBuffer E = erf1.data().asNioFloat();
         FloatBuffer G = geluU.data().asNioFloat();
+        FloatBuffer B = flat.data().asNioFloat();
+        final int bo = (int) (flat.offset() + biasOff);
         final float invSqrt2 = (float) (1.0 / Math.sqrt(2.0));
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            int from = (int) ((long) len * ch[c][0] / blocks);
-            int to = (int) ((long) len * ch[c][1] / blocks);
-            for (int i = from; i < to; i++) {
-                float x = H.get(i);
-                float e = 1f + erfFloat(x * invSqrt2);
-                E.put(i, e);
-                G.put(i, e * x);
+            for (int r = ch[c][0]; r < ch[c][1]; r++) {
+                int base = r * width;
+                for (int j = 0; j < width; j++) {
+                    float x = H.get(base + j) + B.get(bo + j);
+                    H.put(base + j, x);
+                    float e = 1f + erfFloat(x * invSqrt2);
+                    E.put(base + j, e);
+                    G.put(base + j, e * x);
+                }
             }
         });
     }

@@ -1,60 +1,69 @@
 package io.sparkcl.job.cli;
 
+import io.sparkcl.losses.bench.LossesBenchmark;
+import io.sparkcl.model.bench.EncoderBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** {@code sparkcl bench encoder|losses [ARGS…]}: the benchmarks of the model and losses modules. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks (printed as a report).")
 public final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "give a benchmark: encoder or losses");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder or losses");
     }
 
-    /** Runs {@code className.run(String[] args, PrintStream out)} with the arguments after the benchmark name. */
+    /** Runs a benchmark's {@code run(String[] args, PrintStream out)} with the arguments after its name. */
     abstract static class Runner implements Runnable {
         @Unmatched
         List<String> args = new ArrayList<>();
 
         private final CliContext ctx;
-        private final String className;
+        private final BiConsumer<String[], PrintStream> benchmark;
 
-        Runner(CliContext ctx, String className) {
+        Runner(CliContext ctx, BiConsumer<String[], PrintStream> benchmark) {
             this.ctx = ctx;
-            this.className = className;
+            this.benchmark = benchmark;
         }
 
         @Override
         public void run() {
-            OptionalApi.invokeStatic(className, "run", new Class<?>[]{String[].class, PrintStream.class},
-                    args.toArray(new String[0]), ctx.out());
+            try {
+                benchmark.accept(args.toArray(new String[0]), ctx.out());
+            } catch (IllegalArgumentException e) {
+                // the benchmarks report bad options this way
+                throw new CliException(e.getMessage());
+            }
         }
     }
 
     @Command(name = "encoder", mixinStandardHelpOptions = true,
             description = {"Encoder forward/backward throughput and memory (io.sparkcl.model.bench.EncoderBenchmark).",
-                    "Other arguments are passed to the benchmark; see its README section."})
+                    "Other arguments (--model, --batch, --length, --steps, --threads, …) are passed to the "
+                            + "benchmark; see the model module's README."})
     public static final class Encoder extends Runner {
         public Encoder(CliContext ctx) {
-            super(ctx, "io.sparkcl.model.bench.EncoderBenchmark");
+            super(ctx, EncoderBenchmark::run);
         }
     }
 
     @Command(name = "losses", mixinStandardHelpOptions = true,
             description = {"CE/SCL/DualCL loss and gradient timings (io.sparkcl.losses.bench.LossesBenchmark).",
-                    "Other arguments are passed to the benchmark; see its README section."})
+                    "Other arguments (--n, --d, --classes, --tau, --repeats, --block, --dtype) are passed to the "
+                            + "benchmark; see the losses module's README."})
     public static final class Losses extends Runner {
         public Losses(CliContext ctx) {
-            super(ctx, "io.sparkcl.losses.bench.LossesBenchmark");
+            super(ctx, LossesBenchmark::run);
         }
     }
 }

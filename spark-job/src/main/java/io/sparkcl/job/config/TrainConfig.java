@@ -17,10 +17,10 @@ import static io.sparkcl.job.config.ConfigKey.*;
  * Immutable; built with {@link #builder()} (programmatic use) or from {@link ConfigValues} (YAML file plus
  * command-line overrides). {@link #validate()} checks every value and names the option at fault.
  *
- * <p>Method-dependent defaults (see the README, "Command line"):
+ * <p>Method-dependent defaults (the README, "Command line", says where they come from):
  * <ul>
- *   <li>dualcl: λ = 0.1, τ = 0.1 — Chen et al. 2022 and their reference code use τ = 0.1;</li>
- *   <li>scl: λ = 0.9, τ = 0.3 — the setting Gunel et al. 2021 report as best in most of their runs;</li>
+ *   <li>dualcl: λ = 0.1, τ = 0.1 (τ as in Chen et al.'s reference code; its default weight is 0.01);</li>
+ *   <li>scl: λ = 0.9, τ = 0.3 (the setting quoted as Gunel et al.'s best);</li>
  *   <li>ce: λ = 0 (no contrastive term), τ unused.</li>
  * </ul>
  */

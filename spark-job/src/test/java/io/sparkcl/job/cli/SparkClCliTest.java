@@ -145,9 +145,13 @@ class SparkClCliTest {
     }
 
     @Test
-    void missingOptionalApiIsAClearError() {
-        CliException e = assertThrows(CliException.class, () -> OptionalApi.invokeStatic("io.sparkcl.Nope", "run",
-                new Class<?>[]{String[].class}, (Object) new String[0]));
-        assertTrue(e.getMessage().contains("io.sparkcl.Nope.run is not available"), e.getMessage());
+    void benchLossesRunsWithItsOwnArguments() {
+        Result r = run("bench", "losses", "--n", "16", "--d", "8", "--classes", "3", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("# losses benchmark: d=8 K=3"), r.out());
+        Result bad = run("bench", "losses", "--d", "-1");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().startsWith("sparkcl bench losses: error: "), bad.err());
+        assertTrue(bad.err().contains("--d"), bad.err());
     }
 }

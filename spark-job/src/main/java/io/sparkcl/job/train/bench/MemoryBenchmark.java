@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  * a small global batch, on embedded local Spark in this JVM. Weights are random (memory does not depend on
  * their values); rows are random token ids of a fixed length.
  *
- * <p>Options: {@code --model tiny|minilm} (MiniLM-L6 sizes: 6 layers, 384 wide; default minilm),
+ * <p>Peak memory = the process's resident high-water mark (VmHWM), each configuration in its own JVM.
+ * Options: {@code --model tiny|minilm} (MiniLM-L6 sizes: 6 layers, 384 wide; default minilm),
  * {@code --method dualcl|scl|ce} (default scl), {@code --large 512}, {@code --small 16}, {@code --micro 16},
  * {@code --seq-len 64}, {@code --partitions 1}, {@code --labels 2}.
  */
@@ -46,6 +47,7 @@ public final class MemoryBenchmark {
         int seqLen = 64;
         int partitions = 1;
         int labels = 2;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -57,11 +59,76 @@ public final class MemoryBenchmark {
                 case "--seq-len" -> seqLen = Integer.parseInt(v);
                 case "--partitions" -> partitions = Integer.parseInt(v);
                 case "--labels" -> labels = Integer.parseInt(v);
+                case "--only" -> only = v;
                 default -> throw new IllegalArgumentException("bench train-memory: unknown option " + args[i]
                         + " (--model tiny|minilm, --method, --large, --small, --micro, --seq-len, --partitions, --labels)");
             }
             i++;
         }
+        if (only == null) {
+            return compareInChildProcesses(args, model, method, large, small, micro, seqLen, partitions, out);
+        }
+        int batch = only.equals("large") ? large : small;
+        int mb = Math.min(micro, batch);
+        Result r = measureOne(model, method, batch, mb, seqLen, partitions, labels);
+        out.printf(Locale.ROOT, "RESULT %d %d %d %.3f%n", r.peakRss, r.heap, r.offHeap, r.seconds);
+        return 0;
+    }
+
+    /**
+     * Peak memory is the process's high-water mark of resident memory (VmHWM), so each configuration runs in
+     * a fresh JVM with the same options; the parent only compares.
+     */
+    private static int compareInChildProcesses(String[] args, String model, String method, int large, int small,
+                                               int micro, int seqLen, int partitions, PrintStream out) {
+        out.printf(Locale.ROOT, "bench train-memory: model %s, method %s, sequence length %d, %d partition(s); "
+                + "one exact-mode step (both passes, gradient aggregation), each configuration in a fresh JVM%n",
+                model, method, seqLen, partitions);
+        Result rs = child(args, "small");
+        Result rl = child(args, "large");
+        out.printf(Locale.ROOT, "  global batch %4d, micro-batch %3d: peak RSS %7.1f MiB (heap in use %7.1f MiB), "
+                + "step %.1f s%n", small, Math.min(micro, small), mib(rs.peakRss), mib(rs.heap), rs.seconds);
+        out.printf(Locale.ROOT, "  global batch %4d, micro-batch %3d: peak RSS %7.1f MiB (heap in use %7.1f MiB), "
+                + "step %.1f s%n", large, micro, mib(rl.peakRss), mib(rl.heap), rl.seconds);
+        out.printf(Locale.ROOT, "  ratio of peak RSS (global batch %d / global batch %d): %.2fx%n", large, small,
+                (double) rl.peakRss / rs.peakRss);
+        return 0;
+    }
+
+    private static Result child(String[] args, String which) {
+        try {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(MemoryBenchmark.class.getName());
+            cmd.addAll(List.of(args));
+            cmd.add("--only");
+            cmd.add(which);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("benchmark child (" + which + ") failed:\n" + output);
+            }
+            for (String line : output.split("\n")) {
+                if (line.startsWith("RESULT ")) {
+                    String[] f = line.split(" ");
+                    return new Result(Long.parseLong(f[3]), Long.parseLong(f[2]), Long.parseLong(f[1]),
+                            Double.parseDouble(f[4]));
+                }
+            }
+            throw new IllegalStateException("benchmark child (" + which + ") printed no result:\n" + output);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Result measureOne(String model, String method, int batch, int micro, int seqLen, int partitions,
+                                     int labels) {
         BertConfig cfg = switch (model) {
             case "minilm" -> BertConfig.miniLmL6();
             case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
@@ -75,33 +142,20 @@ public final class MemoryBenchmark {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             float[] params = BertParameters.randomInit(cfg, labels, 1, DataType.FLOAT).flat().dup().data().asFloat();
             ModelSpec spec = new ModelSpec(cfg, labels, "cls");
-            List<TrainingRow> rows = rows(large, seqLen, cfg.vocabSize(), labels, dual);
+            List<TrainingRow> rows = rows(batch, seqLen, cfg.vocabSize(), labels, dual);
             JavaRDD<TrainingRow> rdd = jsc.parallelize(rows, partitions).cache();
             rdd.count();
             int[] y = rows.stream().mapToInt(TrainingRow::label).toArray();
             Broadcast<float[]> bc = jsc.broadcast(params);
             ExactStepRunner runner = new ExactStepRunner(jsc, rdd, spec, y, params.length);
             StepObjective objective = new StepObjective(method, 0.5, 0.1);
-            out.printf(Locale.ROOT, "bench train-memory: model %s (%d parameters), method %s, sequence length %d, "
-                    + "%d partition(s)%n", model, params.length, method, seqLen, partitions);
-            // warm-up (JIT, executor model cache), not measured
-            measure(runner, objective, cfg, labels, small, Math.min(micro, small), bc, 0);
-            Result rs = measure(runner, objective, cfg, labels, small, Math.min(micro, small), bc, 1);
-            Result rl = measure(runner, objective, cfg, labels, large, micro, bc, 2);
-            out.printf(Locale.ROOT, "  global batch %4d, micro-batch %3d: peak off-heap %8.1f MiB, heap %8.1f MiB, "
-                    + "total %8.1f MiB, step %.2f s%n", small, Math.min(micro, small), mib(rs.offHeap), mib(rs.heap),
-                    mib(rs.total), rs.seconds);
-            out.printf(Locale.ROOT, "  global batch %4d, micro-batch %3d: peak off-heap %8.1f MiB, heap %8.1f MiB, "
-                    + "total %8.1f MiB, step %.2f s%n", large, micro, mib(rl.offHeap), mib(rl.heap), mib(rl.total),
-                    rl.seconds);
-            out.printf(Locale.ROOT, "  ratio (large/small) of peak total memory: %.2fx%n", (double) rl.total / rs.total);
-            return 0;
+            return measure(runner, objective, cfg, labels, batch, micro, bc, 0);
         } finally {
             spark.stop();
         }
     }
 
-    private record Result(long offHeap, long heap, long total, double seconds) {
+    private record Result(long offHeap, long heap, long peakRss, double seconds) {
     }
 
     private static Result measure(ExactStepRunner runner, StepObjective objective, BertConfig cfg, int labels, int batch,
@@ -117,9 +171,23 @@ public final class MemoryBenchmark {
             runner.run(new StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null, false, false),
                     bc, 1);
             sampler.close();
-            return new Result(sampler.peakOffHeap(), sampler.peakHeap(), sampler.peakTotal(),
+            return new Result(sampler.peakOffHeap(), sampler.peakHeap(), peakRss(),
                     (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /** VmHWM of /proc/self/status: the process's peak resident memory (Linux). */
+    static long peakRss() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not Linux: fall through
+        }
+        return org.bytedeco.javacpp.Pointer.physicalBytes();
     }
 
     private static double mib(long bytes) {
