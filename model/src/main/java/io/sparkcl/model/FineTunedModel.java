@@ -213,9 +213,9 @@ public final class FineTunedModel {
         }
         ObjectNode sparkcl = config.putObject("sparkcl");
         sparkcl.put("format_version", FORMAT_VERSION);
-        sparkcl.put("pooling", pooling.name().toLowerCase());
+        sparkcl.put("pooling", pooling.name().toLowerCase(java.util.Locale.ROOT));
         sparkcl.put("max_length", maxLength);
-        sparkcl.put("head", head.name().toLowerCase());
+        sparkcl.put("head", head.name().toLowerCase(java.util.Locale.ROOT));
         sparkcl.put("head_labels", parameters.numLabels());
         HuggingFaceConfig.write(dir.resolve(HuggingFaceCheckpoint.CONFIG_FILE), config);
 
@@ -306,7 +306,14 @@ public final class FineTunedModel {
         Path trainingFile = folder.resolve(TRAINING_CONFIG_FILE);
         String training = Files.isRegularFile(trainingFile) ? JSON.writeValueAsString(JSON.readTree(trainingFile.toFile()))
                 : "{}";
-        Head head = sparkcl.has("head") ? Head.valueOf(sparkcl.get("head").asText().toUpperCase()) : headOf(training);
+        Head head;
+        try {
+            head = sparkcl.has("head") ? Head.valueOf(sparkcl.get("head").asText().toUpperCase(java.util.Locale.ROOT))
+                    : headOf(training);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("Invalid sparkcl.head '" + sparkcl.path("head").asText() + "' in " + configFile
+                    + ": expected linear or dualcl", e);
+        }
 
         HuggingFaceCheckpoint.Loaded loaded = HuggingFaceCheckpoint.load(folder);
         if (headLabels > 0 && !loaded.tensors().containsKey(BertParameters.CLASSIFIER_WEIGHT)) {

@@ -22,7 +22,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Times SCL and DualCL value+gradient against the N×N×d similarity GEMM alone (the floor), for
  * random FLOAT features. The floor is computed in the same row blocks as the losses (same FLOPs,
- * without materialising N×N).
+ * without materialising N×N). Memory is the process's resident set (/proc/self/status), sampled
+ * every 20 ms: "peak +MiB" is the increase over the value before the case (inputs already
+ * allocated), "peak MiB" the absolute peak (JVM, ND4J, inputs and outputs included).
  *
  * <pre>
  *   options: --n 4096,32768   batch sizes (comma list)
@@ -48,8 +50,8 @@ public final class LossesBenchmark {
                 o.tau, o.dtype, o.repeats, o.block <= 0 ? "auto" : Integer.toString(o.block));
         out.printf(Locale.ROOT, "# host: %s, %d cores available to the JVM, %s; load average at start %s%n",
                 cpuModel(), Runtime.getRuntime().availableProcessors(), memTotal(), loadAverage());
-        out.printf(Locale.ROOT, "%-7s %-14s %9s %9s %8s %11s %12s%n", "N", "what", "min s", "mean s", "x floor",
-                "GFLOP/s", "peak +MiB");
+        out.printf(Locale.ROOT, "%-7s %-16s %9s %9s %8s %9s %10s %10s%n", "N", "what", "min s", "mean s", "x floor",
+                "GFLOP/s", "peak +MiB", "peak MiB");
         for (int n : o.sizes) {
             runSize(o, n, out);
         }
@@ -90,8 +92,8 @@ public final class LossesBenchmark {
     }
 
     private static void print(PrintStream out, int n, String what, Measurement m, double floor, double flops) {
-        out.printf(Locale.ROOT, "%-7d %-14s %9.3f %9.3f %8.2f %11.1f %12.0f%n", n, what, m.min, m.mean, m.min / floor,
-                flops / m.min / 1e9, m.peakRssIncrease / (1024.0 * 1024.0));
+        out.printf(Locale.ROOT, "%-7d %-16s %9.3f %9.3f %8.2f %9.1f %10.0f %10.0f%n", n, what, m.min, m.mean,
+                m.min / floor, flops / m.min / 1e9, m.peakRssIncrease / MIB, m.peakRss / MIB);
     }
 
     /** S = ẑ ẑᵀ in row blocks of the given size (the GEMM the losses cannot avoid). */
@@ -105,7 +107,10 @@ public final class LossesBenchmark {
         }
     }
 
-    private record Measurement(double min, double mean, long peakRssIncrease) {}
+    private static final double MIB = 1024.0 * 1024.0;
+
+    /** Timings and the resident memory: peak during the runs, and its increase over the start. */
+    private record Measurement(double min, double mean, long peakRssIncrease, long peakRss) {}
 
     private static Measurement measure(int repeats, Supplier<Double> work) {
         System.gc();
@@ -138,7 +143,7 @@ public final class LossesBenchmark {
         if (Double.isNaN(sink)) {
             throw new IllegalStateException("benchmark produced NaN");
         }
-        return new Measurement(min, sum / repeats, peak.get() - before);
+        return new Measurement(min, sum / repeats, peak.get() - before, peak.get());
     }
 
     /** Resident set size from /proc (Linux); 0 elsewhere. Covers ND4J's off-heap buffers. */

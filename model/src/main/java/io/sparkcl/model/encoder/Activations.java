@@ -19,7 +19,7 @@ final class Activations {
         INDArray rstd1;      // [N] 1/sqrt(var + eps)
         INDArray x1;         // [N, d] attention block output
         INDArray h;          // [N, I] intermediate pre-activation
-        INDArray erf1;       // [N, I] 1 + erf(h / sqrt 2)
+        INDArray geluDeriv;  // [N, I] d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2)
         INDArray geluU;      // [N, I] h * (1 + erf(h / sqrt 2)) = 2 * GELU(h)
         INDArray mask2;      // [N, d] dropout mask after the FFN output projection or null
         INDArray xhat2;      // [N, d]

@@ -228,16 +228,16 @@ public final class BertEncoderModel {
             la.h = arena.get(p + "h", nt, inter);
             Ops.gemm(la.x1, param(layerName(l, "intermediate.dense.weight")), la.h, false, true, 1.0, 0.0);
             t0 = tock(Phase.FFN_GEMM, t0);
-            la.erf1 = arena.get(p + "erf1", nt, inter);
+            la.geluDeriv = arena.get(p + "geluDeriv", nt, inter);
             la.geluU = arena.get(p + "geluU", nt, inter);
             if (dt == DataType.FLOAT) {
                 FusedKernels.geluForwardFloat(la.h, flat, params.slot(layerName(l, "intermediate.dense.bias")).offset(),
-                        la.erf1, la.geluU);
+                        la.geluDeriv, la.geluU);
             } else {
                 Ops.addRow(la.h, param(layerName(l, "intermediate.dense.bias")), la.h);
-                Ops.scale(la.h, 1.0 / Math.sqrt(2.0), la.erf1);
-                Ops.erf(la.erf1, la.erf1);
-                FusedKernels.geluEpilogue(la.h, la.erf1, la.geluU);
+                Ops.scale(la.h, 1.0 / Math.sqrt(2.0), la.geluDeriv);
+                Ops.erf(la.geluDeriv, la.geluDeriv);
+                FusedKernels.geluEpilogue(la.h, la.geluDeriv, la.geluU);
             }
             t0 = tock(Phase.GELU, t0);
             INDArray fo = arena.get("tmp.fo", nt, d);
@@ -473,8 +473,8 @@ public final class BertEncoderModel {
             Ops.gemm(dFo, la.geluU, grad(params, g, layerName(l, "output.dense.weight")), true, false, 0.5, 1.0);
             Ops.gemm(dFo, param(layerName(l, "output.dense.weight")), dGelu, false, false, 0.5, 0.0);
             t0 = tock(Phase.BW_FFN_GEMM, t0);
-            // dGelu holds dLoss/d(geluU); geluU' = (1 + erf(h/sqrt2)) + h * sqrt(2/pi) * exp(-h^2/2).
-            FusedKernels.geluBackward(la.h, la.erf1, dGelu, g, params.slot(layerName(l, "intermediate.dense.bias")).offset());
+            // dGelu holds dLoss/d(geluU); geluDeriv = geluU' = (1 + erf(h/sqrt2)) + h * sqrt(2/pi) * exp(-h^2/2).
+            FusedKernels.geluBackward(la.geluDeriv, dGelu, g, params.slot(layerName(l, "intermediate.dense.bias")).offset());
             t0 = tock(Phase.BW_GELU, t0);
             Ops.gemm(dGelu, la.x1, grad(params, g, layerName(l, "intermediate.dense.weight")), true, false, 1.0, 1.0);
             Ops.gemm(dGelu, param(layerName(l, "intermediate.dense.weight")), dX1, false, false, 1.0, 1.0);

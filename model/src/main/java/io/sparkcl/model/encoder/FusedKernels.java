@@ -275,70 +275,70 @@ final class FusedKernels {
         }
     }
 
-    /** Given erf1 = erf(h / sqrt 2): erf1 &lt;- 1 + erf1 and geluU = h * erf1 (= 2 GELU(h)). */
-    static void geluEpilogue(INDArray h, INDArray erf1, INDArray geluU) {
+    /**
+     * Given erf(h / sqrt 2) in {@code deriv}: geluU = h * (1 + erf) (= 2 GELU(h)) and
+     * deriv &lt;- d(geluU)/dh = 1 + erf + h * sqrt(2/pi) * exp(-h^2/2), which is all the backward pass needs.
+     */
+    static void geluEpilogue(INDArray h, INDArray deriv, INDArray geluU) {
         checkBuffer(h);
-        checkBuffer(erf1);
+        checkBuffer(deriv);
         checkBuffer(geluU);
         final int len = (int) h.length();
-        int[][] ch = chunks(Math.max(1, len / 4096));
         final int blocks = Math.max(1, len / 4096);
+        int[][] ch = chunks(blocks);
+        final double k = Math.sqrt(2.0 / Math.PI);
         if (h.dataType() == DataType.FLOAT) {
             FloatBuffer H = h.data().asNioFloat();
-            FloatBuffer E = erf1.data().asNioFloat();
+            FloatBuffer E = deriv.data().asNioFloat();
             FloatBuffer G = geluU.data().asNioFloat();
             IntStream.range(0, ch.length).parallel().forEach(c -> {
                 int from = (int) ((long) len * ch[c][0] / blocks);
                 int to = (int) ((long) len * ch[c][1] / blocks);
                 for (int i = from; i < to; i++) {
+                    float x = H.get(i);
                     float e = 1f + E.get(i);
-                    E.put(i, e);
-                    G.put(i, e * H.get(i));
+                    G.put(i, e * x);
+                    E.put(i, e + (float) (k * x * Math.exp(-0.5 * x * x)));
                 }
             });
         } else {
             DoubleBuffer H = h.data().asNioDouble();
-            DoubleBuffer E = erf1.data().asNioDouble();
+            DoubleBuffer E = deriv.data().asNioDouble();
             DoubleBuffer G = geluU.data().asNioDouble();
             IntStream.range(0, ch.length).parallel().forEach(c -> {
                 int from = (int) ((long) len * ch[c][0] / blocks);
                 int to = (int) ((long) len * ch[c][1] / blocks);
                 for (int i = from; i < to; i++) {
+                    double x = H.get(i);
                     double e = 1.0 + E.get(i);
-                    E.put(i, e);
-                    G.put(i, e * H.get(i));
+                    G.put(i, e * x);
+                    E.put(i, e + k * x * Math.exp(-0.5 * x * x));
                 }
             });
         }
     }
 
     /**
-     * dG &lt;- dG * (erf1 + h * sqrt(2/pi) * exp(-h^2 / 2)) (d(2 GELU)/dh), in place, for [rows, I] arrays; the column
-     * sums of the result (the intermediate bias gradient) are added into {@code grad} at {@code dBiasOff}.
+     * dG &lt;- dG * deriv (the saved GELU derivative), in place, for [rows, I] arrays; the column sums of the result
+     * (the intermediate bias gradient) are added into {@code grad} at {@code dBiasOff}.
      */
-    static void geluBackward(INDArray h, INDArray erf1, INDArray dG, INDArray grad, long dBiasOff) {
-        checkBuffer(h);
-        checkBuffer(erf1);
+    static void geluBackward(INDArray deriv, INDArray dG, INDArray grad, long dBiasOff) {
+        checkBuffer(deriv);
         checkBuffer(dG);
-        final int rows = (int) h.size(0);
-        final int width = (int) h.size(1);
+        final int rows = (int) deriv.size(0);
+        final int width = (int) deriv.size(1);
         int[][] ch = chunks(rows);
-        final double k = Math.sqrt(2.0 / Math.PI);
         final int gOff = (int) (grad.offset() + dBiasOff);
-        if (h.dataType() == DataType.FLOAT) {
-            FloatBuffer H = h.data().asNioFloat();
-            FloatBuffer E = erf1.data().asNioFloat();
+        if (deriv.dataType() == DataType.FLOAT) {
+            FloatBuffer E = deriv.data().asNioFloat();
             FloatBuffer D = dG.data().asNioFloat();
-            final float kf = (float) k;
             float[][] sums = new float[ch.length][width];
             IntStream.range(0, ch.length).parallel().forEach(c -> {
                 float[] sum = sums[c];
                 for (int r = ch[c][0]; r < ch[c][1]; r++) {
                     int base = r * width;
                     for (int j = 0; j < width; j++) {
-                        float x = H.get(base + j);
-                        float pdf = (float) Math.exp(-0.5f * x * x);
-                        float v = D.get(base + j) * (E.get(base + j) + kf * x * pdf);
+                        float v = D.get(base + j) * E.get(base + j);
                         D.put(base + j, v);
                         sum[j] += v;
                     }
@@ -351,8 +351,7 @@ final class FusedKernels {
                 }
             }
         } else {
-            DoubleBuffer H = h.data().asNioDouble();
-            DoubleBuffer E = erf1.data().asNioDouble();
+            DoubleBuffer E = deriv.data().asNioDouble();
             DoubleBuffer D = dG.data().asNioDouble();
             double[][] sums = new double[ch.length][width];
             IntStream.range(0, ch.length).parallel().forEach(c -> {
@@ -360,8 +359,7 @@ final class FusedKernels {
                 for (int r = ch[c][0]; r < ch[c][1]; r++) {
                     int base = r * width;
                     for (int j = 0; j < width; j++) {
-                        double x = H.get(base + j);
-                        double v = D.get(base + j) * (E.get(base + j) + k * x * Math.exp(-0.5 * x * x));
+                        double v = D.get(base + j) * E.get(base + j);
                         D.put(base + j, v);
                         sum[j] += v;
                     }
@@ -481,32 +479,23 @@ final class FusedKernels {
     }
 
     /**
-     * erf for float precision (Abramowitz &amp; Stegun 7.1.26, |error| &lt; 1.5e-7, about one float ulp at 1): used by the
-     * FLOAT GELU; the DOUBLE path (gradient checks) uses ND4J's native erf.
+     * FLOAT GELU in one pass over [rows, I], with erf for float precision (Abramowitz &amp; Stegun 7.1.26, |error| &lt;
+     * 1.5e-7, about one float ulp at 1; the DOUBLE path uses ND4J's native erf): h += bias (read from {@code flat} at {@code biasOff}),
+     * geluU = h * (1 + erf(h / sqrt 2)) (= 2 GELU(h)), deriv = d(geluU)/dh = 1 + erf + h sqrt(2/pi) exp(-h^2/2)
+     * (the Gaussian factor is the one erf's approximation already computes).
      */
-    static float erfFloat(float x) {
-        float ax = Math.abs(x);
-        float t = 1f / (1f + 0.3275911f * ax);
-        float y = 1f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t
-                + 0.254829592f) * t * (float) Math.exp(-ax * ax);
-        return x < 0 ? -y : y;
-    }
-
-    /**
-     * FLOAT GELU in one pass over [rows, I]: h += bias (read from {@code flat} at {@code biasOff}),
-     * erf1 = 1 + erf(h / sqrt 2), geluU = h * erf1 (= 2 GELU(h)).
-     */
-    static void geluForwardFloat(INDArray h, INDArray flat, long biasOff, INDArray erf1, INDArray geluU) {
+    static void geluForwardFloat(INDArray h, INDArray flat, long biasOff, INDArray deriv, INDArray geluU) {
         checkBuffer(h);
-        checkBuffer(erf1);
+        checkBuffer(deriv);
         checkBuffer(geluU);
         final int rows = (int) h.size(0);
         final int width = (int) h.size(1);
         int[][] ch = chunks(rows);
         FloatBuffer H = h.data().asNioFloat();
-        FloatBuffer E = erf1.data().asNioFloat();
+        FloatBuffer E = deriv.data().asNioFloat();
         FloatBuffer G = geluU.data().asNioFloat();
         FloatBuffer B = flat.data().asNioFloat();
+        final float k = (float) Math.sqrt(2.0 / Math.PI);
         final int bo = (int) (flat.offset() + biasOff);
         final float invSqrt2 = (float) (1.0 / Math.sqrt(2.0));
         IntStream.range(0, ch.length).parallel().forEach(c -> {
@@ -515,9 +504,15 @@ final class FusedKernels {
                 for (int j = 0; j < width; j++) {
                     float x = H.get(base + j) + B.get(bo + j);
                     H.put(base + j, x);
-                    float e = 1f + erfFloat(x * invSqrt2);
-                    E.put(base + j, e);
+                    // erf(u), u = x/sqrt2 (Abramowitz & Stegun 7.1.26); gauss = exp(-u^2) = exp(-x^2/2).
+                    float au = Math.abs(x * invSqrt2);
+                    float t = 1f / (1f + 0.3275911f * au);
+                    float gauss = (float) Math.exp(-au * au);
+                    float y = 1f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t
+                            + 0.254829592f) * t * gauss;
+                    float e = 1f + (x < 0 ? -y : y);
                     G.put(base + j, e * x);
+                    E.put(base + j, e + k * x * gauss);
                 }
             }
         });
