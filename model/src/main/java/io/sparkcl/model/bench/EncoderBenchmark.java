@@ -190,9 +190,9 @@ public final class EncoderBenchmark {
         }
         out.printf(Locale.ROOT, "  %-48s %8.1f ms%n", "total profiled", total / 1e6 / o.steps());
         out.println();
-        out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak off-heap physical (RSS) %d MiB, peak ND4J-tracked native %d MiB,"
-                        + " activation buffers %d MiB%n", mib(mem.peakHeap), mib(mem.peakPhysical), mib(mem.peakTotal),
-                mib(model.bufferBytes()));
+        out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak process RSS (heap + off-heap) %d MiB, of which off-heap"
+                        + " ~%d MiB (RSS - committed heap); activation buffers %d MiB%n", mib(mem.peakHeap),
+                mib(mem.peakPhysical), mib(mem.peakPhysical - heapCommitted()), mib(model.bufferBytes()));
         long done = loop.steps;
         for (long target : o.memorySteps()) {
             while (done < target) {
@@ -200,9 +200,9 @@ public final class EncoderBenchmark {
                 done++;
             }
             System.gc();
-            out.printf(Locale.ROOT, "memory after %d training steps: heap used %d MiB, physical (RSS) %d MiB,"
-                            + " ND4J-tracked native %d MiB, loss %.4f%n", done, mib(heapUsed()), mib(Pointer.physicalBytes()),
-                    mib(nd4jTracked()), loop.lastLoss);
+            long rss = Pointer.physicalBytes();
+            out.printf(Locale.ROOT, "memory after %d training steps: heap used %d MiB, process RSS %d MiB, off-heap ~%d MiB,"
+                            + " loss %.4f%n", done, mib(heapUsed()), mib(rss), mib(rss - heapCommitted()), loop.lastLoss);
         }
         double ratio = ortSeconds > 0 ? trainSeconds / (3 * ortSeconds) : Double.NaN;
         out.printf(Locale.ROOT, "train_step_vs_3x_onnxruntime_forward: %.3f%n", ratio);
@@ -266,13 +266,11 @@ public final class EncoderBenchmark {
     static final class MemoryTracker {
         long peakHeap;
         long peakPhysical;
-        long peakTotal;
 
         void sample() {
             peakHeap = Math.max(peakHeap, heapPeakOfPools());
             peakPhysical = Math.max(peakPhysical, Pointer.physicalBytes());
-            peakTotal = Math.max(peakTotal, nd4jTracked());
-        }
+                    }
     }
 
     static long heapPeakOfPools() {
@@ -285,13 +283,8 @@ public final class EncoderBenchmark {
         return sum;
     }
 
-    /** Native bytes ND4J counts as allocated (host memory of the CPU backend). */
-    static long nd4jTracked() {
-        try {
-            return org.nd4j.linalg.api.memory.AllocationsTracker.getInstance().bytesOnDevice(0);
-        } catch (RuntimeException e) {
-            return -1;
-        }
+    static long heapCommitted() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
     }
 
     static long heapUsed() {
