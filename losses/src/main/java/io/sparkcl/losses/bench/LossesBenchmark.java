@@ -79,10 +79,13 @@ public final class LossesBenchmark {
         });
         Measurement sclTime = measure(o.repeats, () -> {
             ContrastiveResult r = scl.compute(z, labels);
+            r.gradFeatures().close(); // free now, so the next repeat's peak is one call's memory
             return r.value();
         });
         Measurement dualTime = measure(o.repeats, () -> {
             DualContrastiveResult r = dual.compute(z, theta, labels);
+            r.gradCls().close();
+            r.gradLabelFeatures().close();
             return r.value();
         });
         // GEMM-equivalent FLOPs: SCL does 3 N×N×d products (similarities, G·t̂, Gᵀ·â); DualCL twice that.
@@ -105,6 +108,7 @@ public final class LossesBenchmark {
             INDArray s = b == block ? buffer : buffer.get(NDArrayIndex.interval(0, b), NDArrayIndex.all());
             Nd4j.gemm(z.get(NDArrayIndex.interval(r0, r0 + b), NDArrayIndex.all()), z, s, false, true, 1.0, 0.0);
         }
+        buffer.close();
     }
 
     private static final double MIB = 1024.0 * 1024.0;

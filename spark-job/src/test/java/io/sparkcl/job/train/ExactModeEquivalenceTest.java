@@ -57,6 +57,8 @@ class ExactModeEquivalenceTest {
             TrainerSettings sp = s.withOutput(tmp.resolve("p" + partitions).toUri().toString(), false);
             TrainResult r = TrainTestSupport.trainOnSpark(jsc, sp, TrainTestSupport.data(jsc, rows, null, partitions), start);
             double rel = TrainTestSupport.maxRelDiff(r.finalParams(), reference);
+            System.out.printf("equivalence %s, %d partition(s): max relative parameter difference %.3g%n", method,
+                    partitions, rel);
             assertTrue(rel < 1e-5, method + " with " + partitions + " partitions: max relative parameter difference "
                     + rel + " (norm-relative " + TrainTestSupport.relNorm(r.finalParams(), reference) + ")");
             assertTrue(TrainTestSupport.relNorm(r.finalParams(), start.params()) > 1e-4,
