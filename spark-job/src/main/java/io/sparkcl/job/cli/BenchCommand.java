@@ -1,5 +1,6 @@
 package io.sparkcl.job.cli;
 
+import io.sparkcl.job.train.bench.MemoryBenchmark;
 import io.sparkcl.losses.bench.LossesBenchmark;
 import io.sparkcl.model.bench.EncoderBenchmark;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** {@code sparkcl bench encoder|losses [ARGS…]}: the benchmarks of the model and losses modules. */
+/** {@code sparkcl bench encoder|losses|train-memory [ARGS…]}: the benchmarks of the model and losses modules. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks (printed as a report).")
 public final class BenchCommand implements Runnable {
     @Spec
@@ -20,7 +21,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder or losses");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder, losses or train-memory");
     }
 
     /** Runs a benchmark's {@code run(String[] args, PrintStream out)} with the arguments after its name. */
@@ -64,6 +65,15 @@ public final class BenchCommand implements Runnable {
     public static final class Losses extends Runner {
         public Losses(CliContext ctx) {
             super(ctx, LossesBenchmark::run);
+        }
+    }
+    @Command(name = "train-memory", mixinStandardHelpOptions = true,
+            description = {"Peak memory of one exact-mode step: large global batch vs one micro-batch "
+                    + "(io.sparkcl.job.train.bench.MemoryBenchmark).",
+                    "Other arguments are passed to the benchmark; see spark-job/README-training.md."})
+    public static final class TrainMemory extends Runner {
+        public TrainMemory(CliContext ctx) {
+            super(ctx, MemoryBenchmark::run);
         }
     }
 }

@@ -45,6 +45,7 @@ public final class SparkClCommand implements Runnable {
         CommandLine bench = new CommandLine(new BenchCommand());
         bench.addSubcommand(new BenchCommand.Encoder(ctx));
         bench.addSubcommand(new BenchCommand.Losses(ctx));
+        bench.addSubcommand(new BenchCommand.TrainMemory(ctx));
         root.addSubcommand(bench);
         root.setOut(new java.io.PrintWriter(ctx.out(), true));
         root.setErr(new java.io.PrintWriter(ctx.err(), true));

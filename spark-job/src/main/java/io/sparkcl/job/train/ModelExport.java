@@ -74,15 +74,23 @@ public final class ModelExport {
             }
             FileSystem fs = p.getFileSystem(conf);
             java.nio.file.Path tmp = Files.createTempDirectory("sparkcl-model");
-            try {
-                fs.copyToLocalFile(false, p, new Path(tmp.toUri()), true);
-                return FineTunedModel.load(tmp.resolve(p.getName()));
-            } finally {
-                deleteRecursively(tmp);
-            }
+            // The copy must outlive this call: the model's tokenizer spec points into it. Removed at JVM exit.
+            deleteAtExit(tmp);
+            fs.copyToLocalFile(false, p, new Path(tmp.toUri()), true);
+            return FineTunedModel.load(tmp.resolve(p.getName()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the fine-tuned model at " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void deleteAtExit(java.nio.file.Path dir) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                deleteRecursively(dir);
+            } catch (IOException ignored) {
+                // best effort: a temporary folder
+            }
+        }, "sparkcl-model-cleanup"));
     }
 
     private static void deleteRecursively(java.nio.file.Path dir) throws IOException {
