@@ -79,4 +79,28 @@ final class Checks {
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
+
+    /**
+     * The options evaluate and predict share: the fine-tuned model folder, the dataset (registry name unless a
+     * file is given; {@code fileHint} says which option reads a file instead), the split and the inference options.
+     */
+    static void inferenceOptions(String model, boolean usesRegistryDataset, String dataset, DatasetCatalog catalog,
+                                 String fileHint, String split, String format, String maxBadRows, int maxLength,
+                                 int evalBatch, int partitions, org.apache.hadoop.conf.Configuration conf) {
+        EvaluateConfig.ModelFolder.check(model, conf);
+        if (usesRegistryDataset && !catalog.contains(dataset)) {
+            throw new ConfigException(ConfigKey.DATASET, "unknown dataset '" + dataset + "'; registry datasets are "
+                    + String.join(", ", catalog.names()) + " (" + fileHint + ")");
+        }
+        notBlank(ConfigKey.SPLIT, split);
+        if (format != null) {
+            oneOf(ConfigKey.FORMAT, format, "json", "jsonl", "csv", "tsv", "parquet");
+        }
+        badRows(maxBadRows);
+        if (maxLength != 0) {
+            range(ConfigKey.MAX_LENGTH, maxLength, 8, TrainConfig.MAX_POSITIONS);
+        }
+        atLeast(ConfigKey.EVAL_BATCH, evalBatch, 1, "");
+        atLeast(ConfigKey.PARTITIONS, partitions, 0, "");
+    }
 }

@@ -52,21 +52,8 @@ public record EvaluateConfig(String model, String dataset, String split, String 
     }
 
     public EvaluateConfig validate(DatasetCatalog catalog, Configuration conf) {
-        ModelFolder.check(model, conf);
-        if (usesRegistryDataset() && !catalog.contains(dataset)) {
-            throw new ConfigException(DATASET, "unknown dataset '" + dataset + "'; registry datasets are "
-                    + String.join(", ", catalog.names()) + " (or evaluate your own file with --test-file)");
-        }
-        Checks.notBlank(SPLIT, split);
-        if (format != null) {
-            Checks.oneOf(FORMAT, format, "json", "jsonl", "csv", "tsv", "parquet");
-        }
-        Checks.badRows(maxBadRows);
-        if (maxLength != 0) {
-            Checks.range(MAX_LENGTH, maxLength, 8, TrainConfig.MAX_POSITIONS);
-        }
-        Checks.atLeast(EVAL_BATCH, evalBatch, 1, "");
-        Checks.atLeast(PARTITIONS, partitions, 0, "");
+        Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or evaluate your own file with --test-file", split, format,
+                maxBadRows, maxLength, evalBatch, partitions, conf);
         if (output != null) {
             OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, false, false, conf);
         }

@@ -40,21 +40,8 @@ public record PredictConfig(String model, String dataset, String split, String i
     }
 
     public PredictConfig validate(DatasetCatalog catalog, Configuration conf) {
-        EvaluateConfig.ModelFolder.check(model, conf);
-        if (usesRegistryDataset() && !catalog.contains(dataset)) {
-            throw new ConfigException(DATASET, "unknown dataset '" + dataset + "'; registry datasets are "
-                    + String.join(", ", catalog.names()) + " (or predict on your own file with --input)");
-        }
-        Checks.notBlank(SPLIT, split);
-        if (format != null) {
-            Checks.oneOf(FORMAT, format, "json", "jsonl", "csv", "tsv", "parquet");
-        }
-        Checks.badRows(maxBadRows);
-        if (maxLength != 0) {
-            Checks.range(MAX_LENGTH, maxLength, 8, TrainConfig.MAX_POSITIONS);
-        }
-        Checks.atLeast(EVAL_BATCH, evalBatch, 1, "");
-        Checks.atLeast(PARTITIONS, partitions, 0, "");
+        Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or predict on your own file with --input", split, format,
+                maxBadRows, maxLength, evalBatch, partitions, conf);
         Checks.oneOf(OUTPUT_FORMAT, outputFormat, "parquet", "csv");
         if (output == null || output.isBlank()) {
             throw new ConfigException(OUTPUT, "give the folder the predictions are written to");
