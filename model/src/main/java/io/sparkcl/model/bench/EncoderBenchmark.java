@@ -3,6 +3,7 @@ package io.sparkcl.model.bench;
 import io.sparkcl.model.encoder.BertConfig;
 import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.BertParameters;
+import io.sparkcl.model.encoder.ComputePath;
 import io.sparkcl.model.encoder.EncoderBatch;
 import io.sparkcl.model.encoder.EncoderProfile;
 import io.sparkcl.model.encoder.ForwardState;
@@ -114,6 +115,8 @@ public final class EncoderBenchmark {
         setThreads(o.threads());
         out.printf(Locale.ROOT, "encoder benchmark: model=%s batch=%d length=%d steps=%d threads=%d cores=%d%n",
                 o.model(), o.batch(), o.length(), o.steps(), o.threads(), Runtime.getRuntime().availableProcessors());
+        out.println("encoder compute path: " + ComputePath.auto(DataType.FLOAT).name().toLowerCase(Locale.ROOT)
+                + " (-D" + ComputePath.PROPERTY + "=fused|portable)");
         out.println("cpu: " + cpuName() + ", max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB");
 
         double gemmRate = sgemmFlops(out);
@@ -174,20 +177,17 @@ public final class EncoderBenchmark {
             out.printf(Locale.ROOT, "onnxruntime forward:          %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM  (all: %s)%n",
                     ortSeconds, fwdFlops / ortSeconds / 1e9, 100 * fwdFlops / ortSeconds / gemmRate, fmt(ort));
         }
-        out.printf(Locale.ROOT, "SparkCL forward:              %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM  (all: %s)%n",
+        out.printf(Locale.ROOT, "SparkCL forward (inference):  %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM  (all: %s)%n",
                 fwdSeconds, fwdFlops / fwdSeconds / 1e9, 100 * fwdFlops / fwdSeconds / gemmRate, fmt(fwd));
         out.printf(Locale.ROOT, "SparkCL train step (fwd+bwd+AdamW): %8.3f s  %6.1f GFLOP/s  %5.1f%% of SGEMM"
                         + "  (all: %s)%n", trainSeconds, trainFlops / trainSeconds / 1e9,
                 100 * trainFlops / trainSeconds / gemmRate, fmt(train));
         out.println();
-        out.println("profile of the training step (mean per step over " + o.steps() + " steps):");
+        out.println("profile of the training step (mean per step over " + o.steps() + " steps), by block:");
         long total = profile.totalNanos();
-        for (Map.Entry<EncoderProfile.Phase, Long> e : profile.nanos().entrySet()) {
-            if (e.getValue() > 0) {
-                out.printf(Locale.ROOT, "  %-48s %8.1f ms  %5.1f%%%n", e.getKey().description(),
-                        e.getValue() / 1e6 / o.steps(), 100.0 * e.getValue() / total);
-            }
-        }
+        printProfile(out, profile.blocks(), total, o.steps());
+        out.println("  by kernel inside the blocks:");
+        printProfile(out, profile.kernels(), total, o.steps());
         out.printf(Locale.ROOT, "  %-48s %8.1f ms%n", "total profiled", total / 1e6 / o.steps());
         out.println();
         out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak process RSS (heap + off-heap) %d MiB, of which off-heap"
@@ -204,8 +204,17 @@ public final class EncoderBenchmark {
             out.printf(Locale.ROOT, "memory after %d training steps: heap used %d MiB, process RSS %d MiB, off-heap ~%d MiB,"
                             + " loss %.4f%n", done, mib(heapUsed()), mib(rss), mib(rss - heapCommitted()), loop.lastLoss);
         }
+        out.printf(Locale.ROOT, "inference_forward_vs_onnxruntime_forward: %.3f%n",
+                ortSeconds > 0 ? fwdSeconds / ortSeconds : Double.NaN);
         double ratio = ortSeconds > 0 ? trainSeconds / (3 * ortSeconds) : Double.NaN;
         out.printf(Locale.ROOT, "train_step_vs_3x_onnxruntime_forward: %.3f%n", ratio);
+    }
+
+    private static void printProfile(PrintStream out, Map<String, Long> nanos, long total, int steps) {
+        for (Map.Entry<String, Long> e : nanos.entrySet()) {
+            out.printf(Locale.ROOT, "  %-52s %8.1f ms  %5.1f%%%n", e.getKey(), e.getValue() / 1e6 / steps,
+                    100.0 * e.getValue() / total);
+        }
     }
 
     /** A training step as the trainer does it: forward, CE gradient on the logits, backward, clipping, AdamW. */
@@ -253,7 +262,7 @@ public final class EncoderBenchmark {
             GradientClipping.clipByGlobalNorm(grad, 1.0);
             adam.step(model.parameters().flat(), grad, 2e-5);
             if (profile != null) {
-                profile.add(EncoderProfile.Phase.OPTIMIZER, t0);
+                profile.addBlock("optimizer (clipping + AdamW)", t0);
             }
             steps++;
             if (mem != null) {

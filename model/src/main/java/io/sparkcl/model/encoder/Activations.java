@@ -19,7 +19,7 @@ final class Activations {
         INDArray rstd1;      // [N] 1/sqrt(var + eps)
         INDArray x1;         // [N, d] attention block output
         INDArray h;          // [N, I] intermediate pre-activation
-        INDArray geluDeriv;  // [N, I] d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2)
+        INDArray geluDeriv;  // [N, I] d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2); null in inference
         INDArray geluU;      // [N, I] h * (1 + erf(h / sqrt 2)) = 2 * GELU(h)
         INDArray mask2;      // [N, d] dropout mask after the FFN output projection or null
         INDArray xhat2;      // [N, d]
@@ -27,11 +27,14 @@ final class Activations {
         INDArray output;     // [N, d] layer output (input of the next layer)
     }
 
+    /** Batch geometry and flattened inputs. */
     int n;
     int t;
     int[] ids;
     int[] positionIds;
     int[] typeIds;
+    /** Whether the buffers below are kept for backward (false: inference, buffers shared across layers). */
+    boolean stored;
     INDArray embXhat;     // [N, d]
     INDArray embRstd;     // [N]
     INDArray embMask;     // [N, d] or null
@@ -41,7 +44,7 @@ final class Activations {
     INDArray labelMatrix; // [n, K, T] label-position averaging weights or null
     INDArray pooled;      // [n, d] (the state's own copy)
 
-    INDArray finalHidden(long tokens) {
-        return finalHidden;
+    int tokens() {
+        return n * t;
     }
 }

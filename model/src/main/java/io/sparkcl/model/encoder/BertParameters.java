@@ -36,6 +36,11 @@ public final class BertParameters {
 
     /** Where one named tensor lives in the flat array. */
     public record Slot(String name, long offset, long[] shape) {
+        /** This tensor's view in a flat array of the layout (the parameters or a gradient). */
+        public INDArray in(INDArray flatArray) {
+            return slice(flatArray, offset, length()).reshape('c', shape);
+        }
+
         public long length() {
             long l = 1;
             for (long s : shape) {
@@ -274,7 +279,7 @@ public final class BertParameters {
             throw new IllegalArgumentException("tensorIn: array of length " + otherFlat.length()
                     + " is not in the parameter layout (length " + flat.length() + ")");
         }
-        return slice(otherFlat, s.offset(), s.length()).reshape('c', s.shape());
+        return s.in(otherFlat);
     }
 
     public Slot slot(String name) {

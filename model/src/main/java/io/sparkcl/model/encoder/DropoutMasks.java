@@ -1,10 +1,5 @@
 package io.sparkcl.model.encoder;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 /**
@@ -12,7 +7,8 @@ import java.util.stream.IntStream;
  * is a pure function of (dropoutSeeds[i], layer, site, position). So a second pass over the same rows, or over the
  * same rows grouped into other micro-batches (or padded to another length), replays exactly the same masks.
  *
- * <p>Mask values are 0 (dropped) or 1/(1-p) (kept). Two 32-bit uniforms are taken from each 64-bit hash.
+ * <p>Mask values are 0 (dropped) or 1/(1-p) (kept), in float whatever the model's precision (the float64 reference
+ * uses the same masks). Two 32-bit uniforms are taken from each 64-bit hash.
  */
 final class DropoutMasks {
     /** Sites of one layer. */
@@ -51,66 +47,45 @@ final class DropoutMasks {
     }
 
     /**
-     * Fills {@code mask} [n*T, width] (c order, contiguous) for a hidden-state site: entry (row i, token t, unit j)
-     * uses counter t*width + j, independent of T.
+     * The mask [n*T, width] (c order) of a hidden-state site: entry (row i, token t, unit j) uses counter t*width + j,
+     * independent of T.
      */
-    static void fillHidden(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
+    static float[] hidden(long[] seeds, int t, int width, int layer, int site, double p) {
         final long thr = threshold(p);
-        final double scale = 1.0 / (1.0 - p);
+        final float scale = (float) (1.0 / (1.0 - p));
         final int perRow = t * width;
-        if (mask.dataType() == DataType.FLOAT) {
-            FloatBuffer b = mask.data().asNioFloat();
-            int base = (int) mask.offset();
-            float s = (float) scale;
-            IntStream.range(0, seeds.length).parallel().forEach(i -> {
-                long key = siteKey(seeds[i], layer, site);
-                int o = base + i * perRow;
-                for (int c = 0; c < perRow; c++) {
-                    b.put(o + c, kept(key, c, thr) ? s : 0f);
-                }
-            });
-        } else {
-            DoubleBuffer b = mask.data().asNioDouble();
-            int base = (int) mask.offset();
-            IntStream.range(0, seeds.length).parallel().forEach(i -> {
-                long key = siteKey(seeds[i], layer, site);
-                int o = base + i * perRow;
-                for (int c = 0; c < perRow; c++) {
-                    b.put(o + c, kept(key, c, thr) ? scale : 0.0);
-                }
-            });
-        }
+        float[] mask = new float[seeds.length * perRow];
+        IntStream.range(0, seeds.length).parallel().forEach(i -> {
+            long key = siteKey(seeds[i], layer, site);
+            int o = i * perRow;
+            for (int c = 0; c < perRow; c++) {
+                mask[o + c] = kept(key, c, thr) ? scale : 0f;
+            }
+        });
+        return mask;
     }
 
     /**
-     * Fills {@code mask} [n*H, T, T] (contiguous) for the attention probabilities: entry (row i, head h, query q,
-     * key k) uses counter (h, q, k) packed in 21-bit fields, independent of T.
+     * The mask [n*H, T, T] of the attention probabilities: entry (row i, head h, query q, key k) uses counter
+     * (h, q, k) packed in 21-bit fields, independent of T.
      */
-    static void fillAttention(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
+    static float[] attention(long[] seeds, int heads, int t, int layer, double p) {
         final long thr = threshold(p);
-        final double scale = 1.0 / (1.0 - p);
+        final float scale = (float) (1.0 / (1.0 - p));
         final int perRow = heads * t * t;
-        final boolean isFloat = mask.dataType() == DataType.FLOAT;
-        final FloatBuffer fb = isFloat ? mask.data().asNioFloat() : null;
-        final DoubleBuffer db = isFloat ? null : mask.data().asNioDouble();
-        final int base = (int) mask.offset();
-        final float fs = (float) scale;
+        float[] mask = new float[seeds.length * perRow];
         IntStream.range(0, seeds.length * heads).parallel().forEach(ih -> {
             int i = ih / heads;
             int h = ih % heads;
             long key = siteKey(seeds[i], layer, SITE_ATTENTION_PROBS);
-            int o = base + i * perRow + h * t * t;
+            int o = i * perRow + h * t * t;
             for (int q = 0; q < t; q++) {
                 long cq = ((long) h << (2 * ATT_BITS)) | ((long) q << ATT_BITS);
                 for (int k = 0; k < t; k++) {
-                    boolean keep = kept(key, cq | k, thr);
-                    if (isFloat) {
-                        fb.put(o + q * t + k, keep ? fs : 0f);
-                    } else {
-                        db.put(o + q * t + k, keep ? scale : 0.0);
-                    }
+                    mask[o + q * t + k] = kept(key, cq | k, thr) ? scale : 0f;
                 }
             }
         });
+        return mask;
     }
 }

@@ -1,72 +1,53 @@
 package io.sparkcl.model.encoder;
 
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Wall-clock time per phase of forward/backward, accumulated while attached to a model (for the benchmark). */
+/**
+ * Wall-clock time per block of forward/backward and per kernel inside each block, accumulated while attached to a
+ * model (for the benchmark). The model times its block calls and wraps its kernels; the math itself has no timing
+ * code.
+ */
 public final class EncoderProfile {
-    /** Phases of a training step. */
-    public enum Phase {
-        EMBEDDINGS("embeddings (gather, LayerNorm, dropout)"),
-        QKV_GEMM("fused Q/K/V projection GEMM"),
-        HEAD_PERMUTE("split/merge heads (copies)"),
-        ATTENTION_MATMUL("attention batched matmuls (QK^T, PV)"),
-        SOFTMAX("mask + softmax"),
-        DROPOUT("dropout masks and multiply"),
-        ATTENTION_OUT_GEMM("attention output projection GEMM"),
-        FFN_GEMM("FFN GEMMs (in, out)"),
-        GELU("GELU (erf)"),
-        LAYERNORM("LayerNorm (+ residual)"),
-        POOLING_HEAD("pooling, linear head, label features"),
-        BW_HEAD("backward: head and pooling"),
-        BW_FFN_GEMM("backward: FFN GEMMs"),
-        BW_GELU("backward: GELU"),
-        BW_LAYERNORM("backward: LayerNorm"),
-        BW_DROPOUT("backward: dropout"),
-        BW_ATTENTION_OUT_GEMM("backward: attention output GEMM"),
-        BW_ATTENTION_MATMUL("backward: attention batched matmuls"),
-        BW_SOFTMAX("backward: softmax"),
-        BW_HEAD_PERMUTE("backward: split/merge heads"),
-        BW_QKV_GEMM("backward: Q/K/V GEMMs"),
-        BW_BIAS("backward: bias gradients (head only; others fused)"),
-        BW_EMBEDDINGS("backward: embeddings (LayerNorm, scatter-add)"),
-        OPTIMIZER("optimizer (clipping + AdamW)");
+    private final Map<String, Long> blocks = new LinkedHashMap<>();
+    private final Map<String, Long> kernels = new LinkedHashMap<>();
+    private String currentBlock = "";
 
-        private final String description;
-
-        Phase(String description) {
-            this.description = description;
-        }
-
-        public String description() {
-            return description;
-        }
-    }
-
-    private final long[] nanos = new long[Phase.values().length];
-
-    /** Adds the time since {@code startNanos} to the phase and returns now. */
-    public long add(Phase p, long startNanos) {
+    /** Adds the time since {@code startNanos} to the block (or any other named phase) and returns now. */
+    public long addBlock(String block, long startNanos) {
         long now = System.nanoTime();
-        nanos[p.ordinal()] += now - startNanos;
+        blocks.merge(block, now - startNanos, Long::sum);
         return now;
     }
 
+    /** Names the block that the next kernel calls belong to. */
+    void enter(String block) {
+        currentBlock = block;
+    }
+
+    void addKernel(String kernel, long startNanos) {
+        kernels.merge(currentBlock + ": " + kernel, System.nanoTime() - startNanos, Long::sum);
+    }
+
     public void reset() {
-        java.util.Arrays.fill(nanos, 0);
+        blocks.clear();
+        kernels.clear();
     }
 
-    public Map<Phase, Long> nanos() {
-        Map<Phase, Long> m = new EnumMap<>(Phase.class);
-        for (Phase p : Phase.values()) {
-            m.put(p, nanos[p.ordinal()]);
-        }
-        return m;
+    /** Nanoseconds per block, in first-seen order. */
+    public Map<String, Long> blocks() {
+        return new LinkedHashMap<>(blocks);
     }
 
+    /** Nanoseconds per "block: kernel", in first-seen order. */
+    public Map<String, Long> kernels() {
+        return new LinkedHashMap<>(kernels);
+    }
+
+    /** Sum over blocks. */
     public long totalNanos() {
         long t = 0;
-        for (long n : nanos) {
+        for (long n : blocks.values()) {
             t += n;
         }
         return t;

@@ -52,7 +52,7 @@ public final class ForwardState {
         model.checkCurrent(this);
         int n = batch.size();
         int t = batch.seqLength();
-        return acts.finalHidden(n * t).dup().reshape(n, t, model.config().hiddenSize());
+        return acts.finalHidden.dup().reshape(n, t, model.config().hiddenSize());
     }
 
     public EncoderBatch batch() {

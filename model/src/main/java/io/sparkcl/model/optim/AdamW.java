@@ -4,6 +4,8 @@ import io.sparkcl.model.encoder.BertParameters;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -28,7 +30,8 @@ import java.util.stream.IntStream;
  *   p  &lt;- p - (lr / (1-b1^t)) * m / (sqrt(v) / sqrt(1-b2^t) + eps)
  * </pre>
  * Frozen ranges (e.g. the word embeddings) are left untouched: no update, no decay, no moment change.
- * One fused pass over the arrays per step, split into chunks run in parallel. Not thread-safe.
+ * FLOAT: one fused Java pass over the arrays per step, split into chunks run in parallel; other types (the float64
+ * reference) and backends: ND4J operations per chunk. Not thread-safe.
  */
 public final class AdamW {
     private static final int CHUNK = 1 << 18;
@@ -119,59 +122,61 @@ public final class AdamW {
         final double decayFactor = 1.0 - lr * weightDecay;
         List<long[]> chunks = chunks();
         if (dataType == DataType.FLOAT) {
-            FloatBuffer p = params.data().asNioFloat();
-            FloatBuffer g = grads.data().asNioFloat();
-            FloatBuffer mb = m.data().asNioFloat();
-            FloatBuffer vb = v.data().asNioFloat();
-            final float b1 = (float) beta1;
-            final float b2 = (float) beta2;
-            final float omb1 = (float) (1.0 - beta1);
-            final float omb2 = (float) (1.0 - beta2);
-            final float ss = (float) stepSize;
-            final float bc2s = (float) bc2Sqrt;
-            final float eps = (float) epsilon;
-            final float df = (float) decayFactor;
-            IntStream.range(0, chunks.size()).parallel().forEach(ci -> {
-                long[] c = chunks.get(ci);
-                int from = (int) c[0];
-                int to = (int) c[1];
-                boolean decay = c[2] != 0 && weightDecay != 0;
-                for (int i = from; i < to; i++) {
-                    float gi = g.get(i);
-                    float mi = b1 * mb.get(i) + omb1 * gi;
-                    float vi = b2 * vb.get(i) + omb2 * gi * gi;
-                    mb.put(i, mi);
-                    vb.put(i, vi);
-                    float pi = p.get(i);
-                    if (decay) {
-                        pi *= df;
-                    }
-                    p.put(i, pi - ss * mi / ((float) Math.sqrt(vi) / bc2s + eps));
-                }
-            });
+            stepFused(params, grads, chunks, stepSize, bc2Sqrt, decayFactor);
         } else {
-            DoubleBuffer p = params.data().asNioDouble();
-            DoubleBuffer g = grads.data().asNioDouble();
-            DoubleBuffer mb = m.data().asNioDouble();
-            DoubleBuffer vb = v.data().asNioDouble();
-            IntStream.range(0, chunks.size()).parallel().forEach(ci -> {
-                long[] c = chunks.get(ci);
-                int from = (int) c[0];
-                int to = (int) c[1];
-                boolean decay = c[2] != 0 && weightDecay != 0;
-                for (int i = from; i < to; i++) {
-                    double gi = g.get(i);
-                    double mi = beta1 * mb.get(i) + (1.0 - beta1) * gi;
-                    double vi = beta2 * vb.get(i) + (1.0 - beta2) * gi * gi;
-                    mb.put(i, mi);
-                    vb.put(i, vi);
-                    double pi = p.get(i);
-                    if (decay) {
-                        pi *= decayFactor;
-                    }
-                    p.put(i, pi - stepSize * mi / (Math.sqrt(vi) / bc2Sqrt + epsilon));
+            stepPortable(params, grads, chunks, stepSize, bc2Sqrt, decayFactor);
+        }
+    }
+
+    /** FLOAT on the CPU: one fused Java pass per chunk over the native buffers. */
+    private void stepFused(INDArray params, INDArray grads, List<long[]> chunks, double stepSize, double bc2Sqrt,
+                           double decayFactor) {
+        FloatBuffer p = params.data().asNioFloat();
+        FloatBuffer g = grads.data().asNioFloat();
+        FloatBuffer mb = m.data().asNioFloat();
+        FloatBuffer vb = v.data().asNioFloat();
+        final float b1 = (float) beta1;
+        final float b2 = (float) beta2;
+        final float omb1 = (float) (1.0 - beta1);
+        final float omb2 = (float) (1.0 - beta2);
+        final float ss = (float) stepSize;
+        final float bc2s = (float) bc2Sqrt;
+        final float eps = (float) epsilon;
+        final float df = (float) decayFactor;
+        IntStream.range(0, chunks.size()).parallel().forEach(ci -> {
+            long[] c = chunks.get(ci);
+            int from = (int) c[0];
+            int to = (int) c[1];
+            boolean decay = c[2] != 0 && weightDecay != 0;
+            for (int i = from; i < to; i++) {
+                float gi = g.get(i);
+                float mi = b1 * mb.get(i) + omb1 * gi;
+                float vi = b2 * vb.get(i) + omb2 * gi * gi;
+                mb.put(i, mi);
+                vb.put(i, vi);
+                float pi = p.get(i);
+                if (decay) {
+                    pi *= df;
                 }
-            });
+                p.put(i, pi - ss * mi / ((float) Math.sqrt(vi) / bc2s + eps));
+            }
+        });
+    }
+
+    /** Other data types (the float64 reference) and backends: ND4J operations on views of each chunk. */
+    private void stepPortable(INDArray params, INDArray grads, List<long[]> chunks, double stepSize, double bc2Sqrt,
+                              double decayFactor) {
+        for (long[] c : chunks) {
+            INDArray p = params.get(NDArrayIndex.interval(c[0], c[1]));
+            INDArray g = grads.get(NDArrayIndex.interval(c[0], c[1]));
+            INDArray mc = m.get(NDArrayIndex.interval(c[0], c[1]));
+            INDArray vc = v.get(NDArrayIndex.interval(c[0], c[1]));
+            mc.muli(beta1).addi(g.mul(1.0 - beta1));
+            vc.muli(beta2).addi(g.mul(g).muli(1.0 - beta2));
+            if (c[2] != 0 && weightDecay != 0) {
+                p.muli(decayFactor);
+            }
+            p.subi(mc.mul(stepSize).divi(Transforms.sqrt(vc, true).divi(bc2Sqrt).addi(epsilon)));
         }
     }
 

@@ -43,8 +43,8 @@ public final class ModelRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
-    public static final String TINY_RANDOM = "tiny-random";
-    public static final String DEFAULT_MODEL = ShippedModel.ALL_MINILM_L6_V2.modelName();
+    public static final String TINY_RANDOM = ShippedModel.TINY_RANDOM;
+    public static final String DEFAULT_MODEL = ShippedModel.DEFAULT_MODEL;
     /** Seed of the tiny-random parameters. */
     public static final long TINY_RANDOM_SEED = 20240229L;
 
@@ -56,12 +56,7 @@ public final class ModelRegistry {
 
     /** Registry names (folders are accepted in addition). */
     public static List<String> names() {
-        List<String> names = new ArrayList<>();
-        names.add(TINY_RANDOM);
-        for (ShippedModel m : ShippedModel.values()) {
-            names.add(m.modelName());
-        }
-        return names;
+        return ShippedModel.registryNames();
     }
 
     /** Loads a registry model or a HuggingFace folder with a linear head of {@code numLabels} classes (0: none). */

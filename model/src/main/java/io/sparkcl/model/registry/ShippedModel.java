@@ -3,6 +3,8 @@ package io.sparkcl.model.registry;
 import io.sparkcl.model.encoder.BertConfig;
 import io.sparkcl.model.encoder.Pooling;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,6 +21,10 @@ public enum ShippedModel {
             "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", small12(), Pooling.MEAN);
 
     public static final String GROUP_ID = "dev.langchain4j";
+    /** The registry name of the random tiny encoder, which uses MiniLM's tokenizer. */
+    public static final String TINY_RANDOM = "tiny-random";
+    /** The model (and tokenizer) used when none is named. */
+    public static final String DEFAULT_MODEL = ALL_MINILM_L6_V2.modelName();
 
     private final String modelName;
     private final String artifactId;
@@ -42,6 +48,21 @@ public enum ShippedModel {
     /** bge-small-en-v1.5 and e5-small-v2: 12 layers, 384 wide, 12 heads, BERT uncased vocabulary. */
     private static BertConfig small12() {
         return new BertConfig("bert", 30522, 384, 12, 12, 1536, 512, 2, 1e-12, 0.1, 0.1, 0, 0);
+    }
+
+    /** Every registry name: tiny-random and the shipped models (folders are accepted in addition). */
+    public static List<String> registryNames() {
+        List<String> names = new ArrayList<>();
+        names.add(TINY_RANDOM);
+        for (ShippedModel m : values()) {
+            names.add(m.modelName());
+        }
+        return names;
+    }
+
+    /** The shipped model whose tokenizer a registry name uses (tiny-random: MiniLM's). */
+    public static Optional<ShippedModel> tokenizerOf(String name) {
+        return name.trim().equalsIgnoreCase(TINY_RANDOM) ? Optional.of(ALL_MINILM_L6_V2) : byName(name);
     }
 
     /** Finds a model by registry name (case-insensitive; "bge-small-en-v15" is accepted too). */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcl.model.encoder.ModelLoadException;
 import io.sparkcl.model.registry.ModelArtifacts;
-import io.sparkcl.model.registry.ModelRegistry;
 import io.sparkcl.model.registry.ShippedModel;
 
 import java.io.ByteArrayInputStream;
@@ -92,9 +91,8 @@ public final class Tokenizers {
 
     private static Resolved resolve(TokenizerSpec spec) {
         String name = spec == null || spec.modelName() == null || spec.modelName().isBlank()
-                ? ModelRegistry.DEFAULT_MODEL : spec.modelName().trim();
-        Optional<ShippedModel> shipped = name.equalsIgnoreCase(ModelRegistry.TINY_RANDOM)
-                ? Optional.of(ShippedModel.ALL_MINILM_L6_V2) : ShippedModel.byName(name);
+                ? ShippedModel.DEFAULT_MODEL : spec.modelName().trim();
+        Optional<ShippedModel> shipped = ShippedModel.tokenizerOf(name);
         if (shipped.isPresent()) {
             ShippedModel m = shipped.get();
             return new Resolved(TOKENIZER_JSON, m.coordinates() + "!/" + m.tokenizerResource(),
@@ -119,7 +117,7 @@ public final class Tokenizers {
             }
             throw new ModelLoadException("No tokenizer in " + path + ": expected " + TOKENIZER_JSON + " or " + VOCAB_TXT);
         }
-        throw new ModelLoadException("Unknown tokenizer '" + name + "': not one of " + ModelRegistry.names()
+        throw new ModelLoadException("Unknown tokenizer '" + name + "': not one of " + ShippedModel.registryNames()
                 + " and not an existing folder or file");
     }
 

@@ -1,0 +1,89 @@
+package io.sparkcl.model.encoder;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The operations the encoder's blocks are built from (as llm.c's {@code layernorm_forward}, {@code gelu_backward},
+ * ...). Two implementations give the same results: {@link FusedKernels}, single-pass Java loops over the native
+ * buffers (FLOAT, ND4J's CPU backend, fastest there), and {@link PortableKernels}, ND4J/libnd4j operations only (any
+ * data type and backend: CUDA, and the float64 reference of the gradient checks). GEMMs, batched matmuls and dropout
+ * masks are common to both.
+ *
+ * <p>Parameters and gradients are passed as views of the flat arrays ({@link BertParameters.Slot#in}); a nullable
+ * argument means "absent". Activation arrays are contiguous c-order arena buffers.
+ */
+interface EncoderKernels {
+
+    /** Name shown in logs and the benchmark. */
+    String name();
+
+    /** c = alpha * op(a) * op(b) + beta * c (BLAS GEMM into a preallocated output). */
+    default void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double alpha, double beta) {
+        Nd4j.gemm(a, b, c, ta, tb, alpha, beta);
+    }
+
+    /** Batched c[i] = op(a[i]) * op(b[i]) over the leading dimension. */
+    default void bmm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb) {
+        Nd4j.matmul(a, b, c, ta, tb, false);
+    }
+
+    /** Fills {@code mask} [n*T, width] for a hidden-state dropout site (see {@link DropoutMasks#hidden}). */
+    default void hiddenDropoutMask(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
+        mask.assign(Nd4j.createFromArray(DropoutMasks.hidden(seeds, t, width, layer, site, p)).reshape(mask.shape()));
+    }
+
+    /** Fills {@code mask} [n*H*T, T] for the attention probabilities (see {@link DropoutMasks#attention}). */
+    default void attentionDropoutMask(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
+        mask.assign(Nd4j.createFromArray(DropoutMasks.attention(seeds, heads, t, layer, p)).reshape(mask.shape()));
+    }
+
+    /** out[j] = word[ids[j]] + position[posIds[j]] + type[typeIds[j]]. */
+    void gatherSum(INDArray word, INDArray position, INDArray type, int[] ids, int[] posIds, int[] typeIds,
+                   INDArray out);
+
+    /** table[ids[j]] += src[j] for every j (repeated ids accumulate). */
+    void scatterAdd(INDArray table, int[] ids, INDArray src);
+
+    /**
+     * v = (a + bias) * mask + residual; xhat = (v - mean) * rstd, rstd = 1/sqrt(var + eps); out = xhat * gamma + beta
+     * (row-wise over [N, d]; bias, mask, residual nullable). Saves xhat [N, d] and rstd [N] for the backward.
+     */
+    void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma, INDArray beta,
+                          double eps, INDArray xhat, INDArray rstd, INDArray out);
+
+    /**
+     * LayerNorm backward: g = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy * gamma;
+     * dGamma += sum_rows(dy * xhat), dBeta += sum_rows(dy). {@code residualOut} (nullable) gets g, {@code dx} gets
+     * g * mask (mask nullable), and {@code dBias} (nullable: the preceding dense layer's bias) += sum_rows(dx).
+     */
+    void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma, INDArray dBeta,
+                           INDArray mask, INDArray residualOut, INDArray dx, INDArray dBias);
+
+    /**
+     * h += bias, then geluU = h * (1 + erf(h / sqrt 2)) (= 2 GELU(h): the 1/2 goes into the next GEMM's alpha) and,
+     * unless {@code deriv} is null (inference), deriv = d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2).
+     */
+    void biasGelu(INDArray h, INDArray bias, INDArray deriv, INDArray geluU);
+
+    /** dG *= deriv (in place), dBias += sum_rows(dG). */
+    void geluBackward(INDArray deriv, INDArray dG, INDArray dBias);
+
+    /**
+     * Head split: heads[p] [n*H, T, dh] = scales[p] * (tokens[token, part p, head] + bias[part p, head]) from tokens
+     * [n*T, parts*H*dh] (bias nullable).
+     */
+    void splitHeads(INDArray tokens, INDArray bias, double[] scales, INDArray[] heads, int n, int t, int h, int dh);
+
+    /** Head merge, the reverse: tokens = scales[p] * heads[p]; dBias (nullable) += column sums of tokens. */
+    void mergeHeads(INDArray[] heads, double[] scales, INDArray tokens, INDArray dBias, int n, int t, int h, int dh);
+
+    /**
+     * scores [n*H*T, T] become softmax(scores + maskBias[row's sample]) in place (maskBias [n, T]); when
+     * {@code dropMask} is given, {@code dropped} = probs * dropMask.
+     */
+    void maskedSoftmax(INDArray scores, INDArray maskBias, int heads, int t, INDArray dropMask, INDArray dropped);
+
+    /** In place: dP = P * (g - sum_k P g) per row, g = dP * dropMask (dropMask nullable). */
+    void softmaxBackward(INDArray probs, INDArray dropMask, INDArray dP);
+}

@@ -1,0 +1,179 @@
+package io.sparkcl.model.encoder;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Arrays;
+
+/**
+ * The kernels from ND4J/libnd4j operations only (broadcasts, reductions, {@code erf}, {@code softmax},
+ * {@code gather}, {@code unsorted_segment_sum}, {@code scatter_add}), which exist on the CPU and the CUDA backends:
+ * no Java code reads or writes the arrays' memory. Any data type: in DOUBLE this is the float64 reference that the
+ * finite-difference gradient checks run on. Slower than {@link FusedKernels} on the CPU (one native pass per
+ * operation, and temporaries).
+ */
+final class PortableKernels implements EncoderKernels {
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    @Override
+    public String name() {
+        return "portable";
+    }
+
+    private static INDArray indices(int[] ids) {
+        return Nd4j.createFromArray(ids);
+    }
+
+    private static INDArray gather(INDArray table, int[] ids) {
+        return Nd4j.exec(new Gather(table, indices(ids), 0))[0];
+    }
+
+    private static INDArray col(INDArray v) {
+        return v.reshape(v.length(), 1);
+    }
+
+    @Override
+    public void gatherSum(INDArray word, INDArray position, INDArray type, int[] ids, int[] posIds, int[] typeIds,
+                          INDArray out) {
+        out.assign(gather(word, ids)).addi(gather(position, posIds)).addi(gather(type, typeIds));
+    }
+
+    /**
+     * Repeated ids are first summed per distinct id ({@code unsorted_segment_sum}; the id bookkeeping is on the host's
+     * int arrays), so the {@code scatter_add} has distinct indices and is exact however it is parallelised.
+     */
+    @Override
+    public void scatterAdd(INDArray table, int[] ids, INDArray src) {
+        int[] distinct = Arrays.stream(ids).distinct().sorted().toArray();
+        int[] segment = new int[ids.length];
+        for (int j = 0; j < ids.length; j++) {
+            segment[j] = Arrays.binarySearch(distinct, ids[j]);
+        }
+        INDArray sums = Nd4j.exec(new UnsortedSegmentSum(src, indices(segment), distinct.length))[0];
+        Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(table, indices(distinct), sums).addOutputs(table)
+                .build());
+    }
+
+    @Override
+    public void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma,
+                                 INDArray beta, double eps, INDArray xhat, INDArray rstd, INDArray out) {
+        xhat.assign(a);
+        if (bias != null) {
+            xhat.addiRowVector(bias);
+        }
+        if (mask != null) {
+            xhat.muli(mask);
+        }
+        if (residual != null) {
+            xhat.addi(residual);
+        }
+        xhat.subiColumnVector(col(xhat.mean(1)));
+        INDArray variance = xhat.mul(xhat).mean(1);
+        rstd.assign(Transforms.sqrt(variance.addi(eps), false).rdivi(1.0));
+        xhat.muliColumnVector(col(rstd));
+        out.assign(xhat).muliRowVector(gamma).addiRowVector(beta);
+    }
+
+    @Override
+    public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
+                                  INDArray dBeta, INDArray mask, INDArray residualOut, INDArray dx, INDArray dBias) {
+        dGamma.addi(dy.mul(xhat).sum(0));
+        dBeta.addi(dy.sum(0));
+        INDArray dxhat = dy.mulRowVector(gamma);
+        INDArray m1 = dxhat.mean(1);
+        INDArray m2 = dxhat.mul(xhat).mean(1);
+        INDArray g = dxhat.subiColumnVector(col(m1)).subi(xhat.mulColumnVector(col(m2))).muliColumnVector(col(rstd));
+        if (residualOut != null) {
+            residualOut.assign(g);
+        }
+        dx.assign(g);
+        if (mask != null) {
+            dx.muli(mask);
+        }
+        if (dBias != null) {
+            dBias.addi(dx.sum(0));
+        }
+    }
+
+    @Override
+    public void biasGelu(INDArray h, INDArray bias, INDArray deriv, INDArray geluU) {
+        h.addiRowVector(bias);
+        INDArray e = h.mul(1.0 / Math.sqrt(2.0));
+        Nd4j.getExecutioner().exec(new Erf(e, e));
+        e.addi(1.0);
+        geluU.assign(h).muli(e);
+        if (deriv != null) {
+            INDArray gauss = Transforms.exp(h.mul(h).muli(-0.5), false);
+            deriv.assign(gauss.muli(h).muli(SQRT_2_OVER_PI).addi(e));
+        }
+    }
+
+    @Override
+    public void geluBackward(INDArray deriv, INDArray dG, INDArray dBias) {
+        dG.muli(deriv);
+        dBias.addi(dG.sum(0));
+    }
+
+    /** The [n, T, parts, H, dh] token layout's part p as [n, H, T, dh]. */
+    private static INDArray part(INDArray tokens, int parts, int p, int n, int t, int h, int dh) {
+        return tokens.reshape('c', n, t, parts, h, dh)
+                .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(p), NDArrayIndex.all(), NDArrayIndex.all())
+                .permute(0, 2, 1, 3);
+    }
+
+    @Override
+    public void splitHeads(INDArray tokens, INDArray bias, double[] scales, INDArray[] heads, int n, int t, int h,
+                           int dh) {
+        int parts = heads.length;
+        for (int p = 0; p < parts; p++) {
+            INDArray target = heads[p].reshape('c', n, h, t, dh);
+            target.assign(part(tokens, parts, p, n, t, h, dh));
+            if (bias != null) {
+                INDArray b = bias.reshape('c', parts, h, 1, dh).get(NDArrayIndex.point(p));
+                Nd4j.getExecutioner().exec(new BroadcastAddOp(target, b.reshape('c', h, dh), target, 1, 3));
+            }
+            target.muli(scales[p]);
+        }
+    }
+
+    @Override
+    public void mergeHeads(INDArray[] heads, double[] scales, INDArray tokens, INDArray dBias, int n, int t, int h,
+                           int dh) {
+        int parts = heads.length;
+        for (int p = 0; p < parts; p++) {
+            part(tokens, parts, p, n, t, h, dh).assign(heads[p].reshape('c', n, h, t, dh).mul(scales[p]));
+        }
+        if (dBias != null) {
+            dBias.addi(tokens.sum(0));
+        }
+    }
+
+    @Override
+    public void maskedSoftmax(INDArray scores, INDArray maskBias, int heads, int t, INDArray dropMask,
+                              INDArray dropped) {
+        long n = maskBias.size(0);
+        INDArray s3 = scores.reshape('c', n, (long) heads * t, t);
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(s3, maskBias, s3, 0, 2));
+        Nd4j.exec(new SoftMax(scores, scores, -1));
+        if (dropMask != null) {
+            dropped.assign(scores).muli(dropMask);
+        }
+    }
+
+    @Override
+    public void softmaxBackward(INDArray probs, INDArray dropMask, INDArray dP) {
+        if (dropMask != null) {
+            dP.muli(dropMask);
+        }
+        INDArray dot = dP.mul(probs).sum(1);
+        dP.subiColumnVector(col(dot)).muli(probs);
+    }
+}

@@ -1,0 +1,105 @@
+package io.sparkcl.model.encoder;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code x1 = LN(x + Dropout(Attention(x) Wo^T + bo))}, {@code Attention = Dropout(softmax(Q K^T / sqrt(dh) +
+ * maskBias)) V} with Q, K, V from one [N, d] x [d, 3d] GEMM (HuggingFace's BertAttention: BertSelfAttention and
+ * BertSelfOutput). Attention runs as batched matmuls over the n*H heads.
+ */
+final class SelfAttentionBlock {
+    private final EncoderKernels k;
+    private final BufferArena arena;
+    private final BertConfig cfg;
+
+    SelfAttentionBlock(EncoderKernels kernels, BufferArena arena, BertConfig cfg) {
+        this.k = kernels;
+        this.arena = arena;
+        this.cfg = cfg;
+    }
+
+    /**
+     * Forward of layer {@code layer} from {@code la.input}; sets {@code la.x1}. Buffers are named with {@code prefix}
+     * (per layer when kept for backward, shared in inference).
+     */
+    void forward(INDArray flat, ParameterSlots.Layer w, Activations.Layer la, int layer, String prefix, int n, int t,
+                 INDArray maskBias, long[] seeds, double pAttn, double pHidden) {
+        int nt = n * t;
+        int d = cfg.hiddenSize();
+        int heads = cfg.numAttentionHeads();
+        int dh = cfg.headSize();
+        long nh = (long) n * heads;
+        INDArray qkv = arena.get("tmp.qkv", nt, 3L * d);
+        k.gemm(la.input, w.qkvWeight().in(flat), qkv, false, true, 1.0, 0.0);
+        la.qh = arena.get(prefix + "qh", nh, t, dh);
+        la.kh = arena.get(prefix + "kh", nh, t, dh);
+        la.vh = arena.get(prefix + "vh", nh, t, dh);
+        // The 1/sqrt(dh) score scale is folded into the queries.
+        k.splitHeads(qkv, w.qkvBias().in(flat), new double[]{1.0 / Math.sqrt(dh), 1.0, 1.0},
+                new INDArray[]{la.qh, la.kh, la.vh}, n, t, heads, dh);
+
+        INDArray scores = arena.get(prefix + "probs", nh, t, t);
+        k.bmm(la.qh, la.kh, scores, false, true);
+        la.probs = scores.reshape('c', nh * t, t);
+        la.probsMask = null;
+        la.probsDropped = la.probs;
+        if (pAttn > 0) {
+            la.probsMask = arena.get(prefix + "probsMask", nh * t, t);
+            k.attentionDropoutMask(la.probsMask, seeds, heads, t, layer, pAttn);
+            la.probsDropped = arena.get(prefix + "probsDropped", nh * t, t);
+        }
+        k.maskedSoftmax(la.probs, maskBias, heads, t, la.probsMask, la.probsDropped);
+        INDArray ctxh = arena.get("tmp.ctxh", nh, t, dh);
+        k.bmm(la.probsDropped.reshape('c', nh, t, t), la.vh, ctxh, false, false);
+        la.context = arena.get(prefix + "ctx", nt, d);
+        k.mergeHeads(new INDArray[]{ctxh}, new double[]{1.0}, la.context, null, n, t, heads, dh);
+
+        INDArray ao = arena.get("tmp.ao", nt, d);
+        k.gemm(la.context, w.attentionOutWeight().in(flat), ao, false, true, 1.0, 0.0);
+        la.mask1 = null;
+        if (pHidden > 0) {
+            la.mask1 = arena.get(prefix + "mask1", nt, d);
+            k.hiddenDropoutMask(la.mask1, seeds, t, d, layer, DropoutMasks.SITE_ATTENTION_OUT, pHidden);
+        }
+        la.xhat1 = arena.get(prefix + "xhat1", nt, d);
+        la.rstd1 = arena.get(prefix + "rstd1", nt);
+        la.x1 = arena.get(prefix + "x1", nt, d);
+        k.layerNormForward(ao, w.attentionOutBias().in(flat), la.mask1, la.input, w.attentionNorm().weight().in(flat),
+                w.attentionNorm().bias().in(flat), cfg.layerNormEps(), la.xhat1, la.rstd1, la.x1);
+    }
+
+    /** From dX1 = dLoss/d(x1) (read only), writes dX = dLoss/d(layer input) and adds the parameter gradients. */
+    void backward(INDArray flat, INDArray grad, ParameterSlots.Layer w, Activations.Layer la, int n, int t,
+                  INDArray dX1, INDArray dX) {
+        int nt = n * t;
+        int d = cfg.hiddenSize();
+        int heads = cfg.numAttentionHeads();
+        int dh = cfg.headSize();
+        long nh = (long) n * heads;
+        // dX <- the residual branch's gradient; dAo <- the same through the dropout mask.
+        INDArray dAo = arena.get("bw.dao", nt, d);
+        k.layerNormBackward(dX1, la.xhat1, la.rstd1, w.attentionNorm().weight().in(flat),
+                w.attentionNorm().weight().in(grad), w.attentionNorm().bias().in(grad), la.mask1, dX, dAo,
+                w.attentionOutBias().in(grad));
+        INDArray dCtx = arena.get("bw.dctx", nt, d);
+        k.gemm(dAo, la.context, w.attentionOutWeight().in(grad), true, false, 1.0, 1.0);
+        k.gemm(dAo, w.attentionOutWeight().in(flat), dCtx, false, false, 1.0, 0.0);
+
+        INDArray dCtxH = arena.get("bw.dctxh", nh, t, dh);
+        k.splitHeads(dCtx, null, new double[]{1.0}, new INDArray[]{dCtxH}, n, t, heads, dh);
+        INDArray dVh = arena.get("bw.dvh", nh, t, dh);
+        INDArray dP = arena.get("bw.dp", nh, t, t);
+        k.bmm(la.probsDropped.reshape('c', nh, t, t), dCtxH, dVh, true, false);
+        k.bmm(dCtxH, la.vh, dP, false, true);
+        k.softmaxBackward(la.probs, la.probsMask, dP.reshape('c', nh * t, t));
+        INDArray dQh = arena.get("bw.dqh", nh, t, dh);
+        INDArray dKh = arena.get("bw.dkh", nh, t, dh);
+        k.bmm(dP, la.kh, dQh, false, false);     // w.r.t. the scaled queries
+        k.bmm(dP, la.qh, dKh, true, false);      // qh is already scaled
+        INDArray dQkv = arena.get("bw.dqkv", nt, 3L * d);
+        k.mergeHeads(new INDArray[]{dQh, dKh, dVh}, new double[]{1.0 / Math.sqrt(dh), 1.0, 1.0}, dQkv,
+                w.qkvBias().in(grad), n, t, heads, dh);
+        k.gemm(dQkv, la.input, w.qkvWeight().in(grad), true, false, 1.0, 1.0);
+        k.gemm(dQkv, w.qkvWeight().in(flat), dX, false, false, 1.0, 1.0);
+    }
+}
