@@ -8,8 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The FLOAT path (float kernels, float erf) agrees with the DOUBLE path (checked by finite differences) on the same
- * parameters: outputs and gradients, with dropout, padding and label features.
+ * The FLOAT path (fused float kernels, float erf) agrees with the float64 reference (the portable path in DOUBLE,
+ * checked by finite differences in {@link BertEncoderGradientTest}) on the same parameters: outputs and gradients,
+ * with dropout, padding and label features.
  */
 class FloatPathTest {
     @Test
