@@ -119,6 +119,30 @@ class ComputePathParityTest {
         assertTrue(e.getMessage().contains("FLOAT only"), e.getMessage());
     }
 
+    @Test
+    void thePropertySelectsThePathOfFloatModelsAndBadValuesAreNamed() {
+        String before = System.getProperty(ComputePath.PROPERTY);
+        try {
+            System.setProperty(ComputePath.PROPERTY, "Portable");
+            assertEquals(ComputePath.PORTABLE, ComputePath.auto(DataType.FLOAT));
+            assertEquals(ComputePath.PORTABLE, new BertEncoderModel(params(1L), Pooling.CLS).computePath());
+            System.setProperty(ComputePath.PROPERTY, "fused");
+            assertEquals(ComputePath.FUSED, ComputePath.auto(DataType.FLOAT));
+            System.setProperty(ComputePath.PROPERTY, "gpu");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ComputePath.auto(DataType.FLOAT));
+            assertTrue(e.getMessage().contains("-Dsparkcl.encoder.path=gpu"), e.getMessage());
+            System.clearProperty(ComputePath.PROPERTY);
+            assertEquals(ComputePath.FUSED, ComputePath.auto(DataType.FLOAT), "the CPU backend's default");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ComputePath.PROPERTY);
+            } else {
+                System.setProperty(ComputePath.PROPERTY, before);
+            }
+        }
+    }
+
     /** max |expected - actual| <= tol * max(floor, max |expected|). */
     private static void assertClose(String what, INDArray expected, INDArray actual, double tol, double floor) {
         double scale = Math.max(floor, expected.amaxNumber().doubleValue());
