@@ -189,6 +189,13 @@ public final class EncoderBenchmark {
         out.println("  by kernel inside the blocks:");
         printProfile(out, profile.kernels(), total, o.steps());
         out.printf(Locale.ROOT, "  %-48s %8.1f ms%n", "total profiled", total / 1e6 / o.steps());
+        EncoderProfile inference = new EncoderProfile();
+        model.setProfile(inference);
+        model.forward(batch, false);
+        model.setProfile(null);
+        out.println("profile of one inference forward (after the timed rounds), by block and by kernel:");
+        printProfile(out, inference.blocks(), inference.totalNanos(), 1);
+        printProfile(out, inference.kernels(), inference.totalNanos(), 1);
         out.println();
         out.printf(Locale.ROOT, "memory: peak heap %d MiB, peak process RSS (heap + off-heap) %d MiB, of which off-heap"
                         + " ~%d MiB (RSS - committed heap); activation buffers %d MiB%n", mib(mem.peakHeap),
