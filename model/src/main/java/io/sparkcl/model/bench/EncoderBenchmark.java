@@ -13,6 +13,7 @@ import io.sparkcl.model.registry.ModelArtifacts;
 import io.sparkcl.model.registry.ModelRegistry;
 import io.sparkcl.model.registry.PretrainedModel;
 import io.sparkcl.model.registry.ShippedModel;
+import io.sparkcl.model.runtime.BlasRuntime;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,6 +116,7 @@ public final class EncoderBenchmark {
         out.printf(Locale.ROOT, "encoder benchmark: model=%s batch=%d length=%d steps=%d threads=%d cores=%d%n",
                 o.model(), o.batch(), o.length(), o.steps(), o.threads(), Runtime.getRuntime().availableProcessors());
         out.println("cpu: " + cpuName() + ", max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB");
+        out.println(BlasRuntime.describe().line());
 
         double gemmRate = sgemmFlops(out);
 
