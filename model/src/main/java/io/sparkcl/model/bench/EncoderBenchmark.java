@@ -14,6 +14,7 @@ import io.sparkcl.model.registry.ModelArtifacts;
 import io.sparkcl.model.registry.ModelRegistry;
 import io.sparkcl.model.registry.PretrainedModel;
 import io.sparkcl.model.registry.ShippedModel;
+import io.sparkcl.model.runtime.BlasRuntime;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,6 +119,7 @@ public final class EncoderBenchmark {
         out.println("encoder compute path: " + ComputePath.auto(DataType.FLOAT).name().toLowerCase(Locale.ROOT)
                 + " (-D" + ComputePath.PROPERTY + "=fused|portable)");
         out.println("cpu: " + cpuName() + ", max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB");
+        out.println(BlasRuntime.describe().line());
 
         double gemmRate = sgemmFlops(out);
 
