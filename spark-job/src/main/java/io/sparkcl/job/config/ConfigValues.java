@@ -34,6 +34,18 @@ public final class ConfigValues {
         return this;
     }
 
+    /** Applies each given option's own check ({@link ConfigKey#check}); throws naming the first bad option. */
+    public ConfigValues checkEach() {
+        values.forEach(ConfigKey::check);
+        return this;
+    }
+
+    /** The given value, else the option's typed default from {@link ConfigKey} (null when it has none). */
+    public Object valueOrDefault(ConfigKey key) {
+        Object v = values.get(key);
+        return v != null ? v : key.defaultValue();
+    }
+
     public boolean isSet(ConfigKey key) {
         return values.containsKey(key);
     }
@@ -44,6 +56,27 @@ public final class ConfigValues {
 
     public Map<ConfigKey, Object> asMap() {
         return Collections.unmodifiableMap(values);
+    }
+
+    /** The value or the option's typed default ({@link ConfigKey#defaultValue()}); null when neither exists. */
+    public String string(ConfigKey key) {
+        return (String) valueOrDefault(key);
+    }
+
+    public int integer(ConfigKey key) {
+        return ((Number) valueOrDefault(key)).intValue();
+    }
+
+    public long longValue(ConfigKey key) {
+        return ((Number) valueOrDefault(key)).longValue();
+    }
+
+    public double number(ConfigKey key) {
+        return ((Number) valueOrDefault(key)).doubleValue();
+    }
+
+    public boolean flag(ConfigKey key) {
+        return (Boolean) valueOrDefault(key);
     }
 
     public String string(ConfigKey key, String dflt) {
@@ -66,10 +99,6 @@ public final class ConfigValues {
         return v == null ? dflt : (Double) v;
     }
 
-    public boolean flag(ConfigKey key) {
-        Object v = values.get(key);
-        return v != null && (Boolean) v;
-    }
 
     @SuppressWarnings("unchecked")
     public List<String> list(ConfigKey key) {

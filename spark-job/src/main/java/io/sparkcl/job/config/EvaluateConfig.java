@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.sparkcl.job.config.ConfigKey.*;
@@ -30,16 +31,17 @@ public record EvaluateConfig(String model, String dataset, String split, String 
         labels = labels == null ? List.of() : List.copyOf(labels);
     }
 
+    /** Resolves the given options (checking each on its own) with the defaults of {@link ConfigKey}. */
     public static EvaluateConfig from(ConfigValues v) {
+        v.checkEach();
         boolean userFile = v.isSet(DEV_FILE) || v.isSet(TEST_FILE);
         return new EvaluateConfig(v.string(MODEL, null),
-                v.string(DATASET, userFile ? TrainConfig.USER_DATASET : TrainConfig.DEFAULT_DATASET).toLowerCase(),
-                v.string(SPLIT, v.isSet(DEV_FILE) && !v.isSet(TEST_FILE) ? "dev" : "test"),
-                v.string(DATA_DIR, null), v.string(DEV_FILE, null), v.string(TEST_FILE, null), v.string(FORMAT, null),
-                v.string(TEXT_COLUMN, "text"), v.string(TEXT_PAIR_COLUMN, null), v.string(LABEL_COLUMN, "label"),
-                v.list(LABELS), v.string(MAX_BAD_ROWS, TrainConfig.DEFAULT_MAX_BAD_ROWS),
-                v.integer(MAX_LENGTH, 0), v.integer(EVAL_BATCH, TrainConfig.DEFAULT_EVAL_BATCH),
-                v.integer(PARTITIONS, 0), v.string(OUTPUT, null), v.string(MASTER, null));
+                v.string(DATASET, userFile ? DataConfig.USER_DATASET : v.string(DATASET)).toLowerCase(Locale.ROOT),
+                v.string(SPLIT, v.isSet(DEV_FILE) && !v.isSet(TEST_FILE) ? "dev" : v.string(SPLIT)),
+                v.string(DATA_DIR), v.string(DEV_FILE), v.string(TEST_FILE), v.string(FORMAT),
+                v.string(TEXT_COLUMN), v.string(TEXT_PAIR_COLUMN), v.string(LABEL_COLUMN), v.list(LABELS),
+                v.string(MAX_BAD_ROWS), v.integer(MAX_LENGTH, 0), v.integer(EVAL_BATCH), v.integer(PARTITIONS),
+                v.string(OUTPUT), v.string(MASTER));
     }
 
     public boolean usesRegistryDataset() {
@@ -52,8 +54,10 @@ public record EvaluateConfig(String model, String dataset, String split, String 
     }
 
     public EvaluateConfig validate(DatasetCatalog catalog, Configuration conf) {
-        Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or evaluate your own file with --test-file", split, format,
-                maxBadRows, maxLength, evalBatch, partitions, conf);
+        ModelFolder.check(model, conf);
+        if (usesRegistryDataset()) {
+            Checks.registryDataset(dataset, catalog, "or evaluate your own file with --test-file");
+        }
         if (output != null) {
             OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, false, false, conf);
         }

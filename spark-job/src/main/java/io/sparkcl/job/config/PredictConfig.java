@@ -23,16 +23,15 @@ public record PredictConfig(String model, String dataset, String split, String i
                             int maxLength, int evalBatch, int partitions, String output, String outputFormat,
                             String master) implements Serializable {
 
+    /** Resolves the given options (checking each on its own) with the defaults of {@link ConfigKey}. */
     public static PredictConfig from(ConfigValues v) {
+        v.checkEach();
         return new PredictConfig(v.string(MODEL, null),
-                v.string(DATASET, v.isSet(INPUT) ? TrainConfig.USER_DATASET : TrainConfig.DEFAULT_DATASET)
-                        .toLowerCase(Locale.ROOT),
-                v.string(SPLIT, "test"), v.string(INPUT, null), v.string(DATA_DIR, null), v.string(FORMAT, null),
-                v.string(TEXT_COLUMN, "text"), v.string(TEXT_PAIR_COLUMN, null),
-                v.string(MAX_BAD_ROWS, TrainConfig.DEFAULT_MAX_BAD_ROWS), v.integer(MAX_LENGTH, 0),
-                v.integer(EVAL_BATCH, TrainConfig.DEFAULT_EVAL_BATCH), v.integer(PARTITIONS, 0),
-                v.string(OUTPUT, null), v.string(OUTPUT_FORMAT, "parquet").toLowerCase(Locale.ROOT),
-                v.string(MASTER, null));
+                v.string(DATASET, v.isSet(INPUT) ? DataConfig.USER_DATASET : v.string(DATASET)).toLowerCase(Locale.ROOT),
+                v.string(SPLIT), v.string(INPUT), v.string(DATA_DIR), v.string(FORMAT), v.string(TEXT_COLUMN),
+                v.string(TEXT_PAIR_COLUMN), v.string(MAX_BAD_ROWS), v.integer(MAX_LENGTH, 0), v.integer(EVAL_BATCH),
+                v.integer(PARTITIONS), v.string(OUTPUT), v.string(OUTPUT_FORMAT).toLowerCase(Locale.ROOT),
+                v.string(MASTER));
     }
 
     public boolean usesRegistryDataset() {
@@ -40,9 +39,10 @@ public record PredictConfig(String model, String dataset, String split, String i
     }
 
     public PredictConfig validate(DatasetCatalog catalog, Configuration conf) {
-        Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or predict on your own file with --input", split, format,
-                maxBadRows, maxLength, evalBatch, partitions, conf);
-        Checks.oneOf(OUTPUT_FORMAT, outputFormat, "parquet", "csv");
+        EvaluateConfig.ModelFolder.check(model, conf);
+        if (usesRegistryDataset()) {
+            Checks.registryDataset(dataset, catalog, "or predict on your own file with --input");
+        }
         if (output == null || output.isBlank()) {
             throw new ConfigException(OUTPUT, "give the folder the predictions are written to");
         }

@@ -55,12 +55,11 @@ public final class EvaluateJob {
 
     static EvalMetrics evaluate(JavaSparkContext jsc, FineTunedModel model, InferenceData data, String split,
                                 int batch) {
-        ModelSpec spec = new ModelSpec(model.config(), model.labels().size(), model.pooling().name().toLowerCase(Locale.ROOT));
+        ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
         try {
             ConfusionMatrix cm = DistributedEvaluator.confusion(data.rows(), spec, params,
-                    UUID.randomUUID().getMostSignificantBits(), model.head() == FineTunedModel.Head.DUALCL, data.padTokenId(),
-                    batch);
+                    UUID.randomUUID().getMostSignificantBits(), data.padTokenId(), batch);
             return EvalMetrics.of(split, cm, model.labels());
         } finally {
             params.unpersist(false);

@@ -1,21 +1,20 @@
 package io.sparkcl.job.train.exec;
 
+import io.sparkcl.job.config.ObjectiveConfig;
+
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Everything a task of one training step needs besides the parameters (broadcast once per step).
+ * Everything a task of one training step needs besides the parameters (broadcast once per pass).
  *
  * @param batchIndices global row indices of the step's batch, in batch order
  * @param gradZ        pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
  * @param gradTheta    pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
- * @param injectNan    test hook: the local loss of this step is NaN
- * @param failFirstAttempt test hook: the first attempt of partition 0's pass-2 task fails after computing
  */
-public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int padId, StepObjective objective,
-                          int hidden, int numLabels, float[] gradZ, float[] gradTheta, boolean injectNan,
-                          boolean failFirstAttempt)
+public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int padId,
+                          ObjectiveConfig objective, int hidden, int numLabels, float[] gradZ, float[] gradTheta)
         implements Serializable {
 
     public Map<Long, Integer> positions() {
@@ -33,7 +32,6 @@ public record StepContext(long step, long seed, long[] batchIndices, int microBa
     }
 
     public StepContext withFeatureGradients(float[] gz, float[] gt) {
-        return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt, injectNan,
-                failFirstAttempt);
+        return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt);
     }
 }
