@@ -58,47 +58,21 @@ public final class ConfigValues {
         return Collections.unmodifiableMap(values);
     }
 
-    /** The value or the option's typed default ({@link ConfigKey#defaultValue()}); null when neither exists. */
-    public String string(ConfigKey key) {
-        return (String) valueOrDefault(key);
+    /**
+     * The value, else the option's typed default ({@link ConfigKey#defaultValue()}); null when neither exists.
+     * The type is the option's {@link ValueType}: String, Integer, Long, Double, Boolean or List&lt;String&gt;.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey key) {
+        return (T) valueOrDefault(key);
     }
 
-    public int integer(ConfigKey key) {
-        return ((Number) valueOrDefault(key)).intValue();
-    }
-
-    public long longValue(ConfigKey key) {
-        return ((Number) valueOrDefault(key)).longValue();
-    }
-
-    public double number(ConfigKey key) {
-        return ((Number) valueOrDefault(key)).doubleValue();
-    }
-
-    public boolean flag(ConfigKey key) {
-        return (Boolean) valueOrDefault(key);
-    }
-
-    public String string(ConfigKey key, String dflt) {
+    /** The value, else {@code dflt} (for defaults that depend on other options). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey key, T dflt) {
         Object v = values.get(key);
-        return v == null ? dflt : (String) v;
+        return v == null ? dflt : (T) v;
     }
-
-    public int integer(ConfigKey key, int dflt) {
-        Object v = values.get(key);
-        return v == null ? dflt : (Integer) v;
-    }
-
-    public long longValue(ConfigKey key, long dflt) {
-        Object v = values.get(key);
-        return v == null ? dflt : (Long) v;
-    }
-
-    public double number(ConfigKey key, double dflt) {
-        Object v = values.get(key);
-        return v == null ? dflt : (Double) v;
-    }
-
 
     @SuppressWarnings("unchecked")
     public List<String> list(ConfigKey key) {

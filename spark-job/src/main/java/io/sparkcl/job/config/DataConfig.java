@@ -5,6 +5,9 @@ import io.sparkcl.datasets.DataRequest;
 import java.io.Serializable;
 import java.util.List;
 
+
+import static io.sparkcl.job.config.ConfigKey.*;
+
 /**
  * What the datasets module reads and how the training split is sampled: a registry dataset or the user's
  * files, validation limits, few-shot/fraction sampling, label noise, and the partitions of the cached rows.
@@ -25,6 +28,13 @@ public record DataConfig(String dataset, String dataDir, String trainFile, Strin
 
     public DataConfig {
         labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    static DataConfig from(ConfigValues r) {
+        return new DataConfig(r.get(DATASET), r.get(DATA_DIR), r.get(TRAIN_FILE), r.get(DEV_FILE), r.get(TEST_FILE),
+                r.get(FORMAT), r.get(TEXT_COLUMN), r.get(TEXT_PAIR_COLUMN), r.get(LABEL_COLUMN), r.list(LABELS),
+                r.get(MAX_BAD_ROWS), r.get(FEW_SHOT), r.get(FRACTION), r.get(LABEL_NOISE), r.get(SEED),
+                r.get(PARTITIONS));
     }
 
     /** True when the data comes from the registry ({@code --dataset}), false for user files. */

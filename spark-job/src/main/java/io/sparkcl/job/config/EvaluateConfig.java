@@ -5,10 +5,8 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import static io.sparkcl.job.config.ConfigKey.*;
 
@@ -25,7 +23,8 @@ import static io.sparkcl.job.config.ConfigKey.*;
 public record EvaluateConfig(String model, String dataset, String split, String dataDir, String devFile,
                              String testFile, String format, String textColumn, String textPairColumn,
                              String labelColumn, List<String> labels, String maxBadRows, int maxLength,
-                             int evalBatch, int partitions, String output, String master) implements Serializable {
+                             int evalBatch, int partitions, String output, String master)
+        implements InferenceInput, Serializable {
 
     public EvaluateConfig {
         labels = labels == null ? List.of() : List.copyOf(labels);
@@ -35,13 +34,13 @@ public record EvaluateConfig(String model, String dataset, String split, String 
     public static EvaluateConfig from(ConfigValues v) {
         v.checkEach();
         boolean userFile = v.isSet(DEV_FILE) || v.isSet(TEST_FILE);
-        return new EvaluateConfig(v.string(MODEL, null),
-                v.string(DATASET, userFile ? DataConfig.USER_DATASET : v.string(DATASET)).toLowerCase(Locale.ROOT),
-                v.string(SPLIT, v.isSet(DEV_FILE) && !v.isSet(TEST_FILE) ? "dev" : v.string(SPLIT)),
-                v.string(DATA_DIR), v.string(DEV_FILE), v.string(TEST_FILE), v.string(FORMAT),
-                v.string(TEXT_COLUMN), v.string(TEXT_PAIR_COLUMN), v.string(LABEL_COLUMN), v.list(LABELS),
-                v.string(MAX_BAD_ROWS), v.integer(MAX_LENGTH, 0), v.integer(EVAL_BATCH), v.integer(PARTITIONS),
-                v.string(OUTPUT), v.string(MASTER));
+        return new EvaluateConfig(v.get(MODEL, null),
+                v.get(DATASET, userFile ? DataConfig.USER_DATASET : v.get(DATASET)).toLowerCase(Locale.ROOT),
+                v.get(SPLIT, v.isSet(DEV_FILE) && !v.isSet(TEST_FILE) ? "dev" : v.get(SPLIT)),
+                v.get(DATA_DIR), v.get(DEV_FILE), v.get(TEST_FILE), v.get(FORMAT),
+                v.get(TEXT_COLUMN), v.get(TEXT_PAIR_COLUMN), v.get(LABEL_COLUMN), v.list(LABELS),
+                v.get(MAX_BAD_ROWS), v.get(MAX_LENGTH, 0), v.get(EVAL_BATCH), v.get(PARTITIONS),
+                v.get(OUTPUT), v.get(MASTER));
     }
 
     public boolean usesRegistryDataset() {
@@ -49,6 +48,7 @@ public record EvaluateConfig(String model, String dataset, String split, String 
     }
 
     /** The user file to evaluate (test file first), or null for a registry dataset. */
+    @Override
     public String userFile() {
         return testFile != null ? testFile : devFile;
     }
@@ -66,24 +66,6 @@ public record EvaluateConfig(String model, String dataset, String split, String 
 
     public EvaluateConfig validate() {
         return validate(DatasetCatalog.registry(), new Configuration());
-    }
-
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(MODEL.key(), model);
-        m.put(DATASET.key(), dataset);
-        m.put(SPLIT.key(), split);
-        putIf(m, DEV_FILE, devFile);
-        putIf(m, TEST_FILE, testFile);
-        putIf(m, OUTPUT, output);
-        m.put(EVAL_BATCH.key(), evalBatch);
-        return m;
-    }
-
-    private static void putIf(Map<String, Object> m, ConfigKey k, Object v) {
-        if (v != null) {
-            m.put(k.key(), v);
-        }
     }
 
     /** Checks for the fine-tuned model folder given to evaluate and predict. */

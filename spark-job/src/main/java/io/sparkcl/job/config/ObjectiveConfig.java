@@ -5,12 +5,19 @@ import io.sparkcl.losses.Objective;
 
 import java.io.Serializable;
 
+
+import static io.sparkcl.job.config.ConfigKey.*;
+
 /**
  * The training objective: method, contrastive weight λ and temperature τ. Method-dependent defaults (the
  * README, "Command line", says where they come from): dualcl λ = 0.1, τ = 0.1 (τ as in Chen et al.'s
  * reference code); scl λ = 0.9, τ = 0.3 (Gunel et al.'s best setting); ce λ = 0, τ unused.
  */
 public record ObjectiveConfig(Method method, double lambda, double tau) implements Serializable {
+
+    static ObjectiveConfig from(ConfigValues r) {
+        return new ObjectiveConfig(Method.parse(r.get(METHOD)), r.get(LAMBDA), r.get(TAU));
+    }
 
     public static double defaultLambda(Method method) {
         return switch (method) {

@@ -2,6 +2,9 @@ package io.sparkcl.job.config;
 
 import java.io.Serializable;
 
+
+import static io.sparkcl.job.config.ConfigKey.*;
+
 /**
  * AdamW with global-norm clipping and a linear warm-up / linear decay schedule.
  *
@@ -11,6 +14,11 @@ import java.io.Serializable;
  */
 public record OptimConfig(double lr, double warmup, double weightDecay, double maxGradNorm,
                           boolean freezeEmbeddings) implements Serializable {
+
+    static OptimConfig from(ConfigValues r) {
+        return new OptimConfig(r.get(LR), r.get(WARMUP), r.get(WEIGHT_DECAY), r.get(MAX_GRAD_NORM),
+                r.get(FREEZE_EMBEDDINGS));
+    }
 
     /** Warm-up steps out of {@code totalSteps}. */
     public long warmupSteps(long totalSteps) {

@@ -2,6 +2,9 @@ package io.sparkcl.job.config;
 
 import java.io.Serializable;
 
+
+import static io.sparkcl.job.config.ConfigKey.*;
+
 /**
  * Batches, length of the run, and what happens every N steps.
  *
@@ -15,6 +18,11 @@ import java.io.Serializable;
  */
 public record ScheduleConfig(int globalBatch, int microBatch, int epochs, long steps, long seed, long evalEvery,
                              int evalBatch, long checkpointEvery, long logEvery) implements Serializable {
+
+    static ScheduleConfig from(ConfigValues r) {
+        return new ScheduleConfig(r.get(GLOBAL_BATCH), r.get(MICRO_BATCH), r.get(EPOCHS, 0), r.get(STEPS, 0L),
+                r.get(SEED), r.get(EVAL_EVERY), r.get(EVAL_BATCH), r.get(CHECKPOINT_EVERY), r.get(LOG_EVERY));
+    }
 
     public long totalSteps(long stepsPerEpoch) {
         return steps > 0 ? steps : (long) epochs * stepsPerEpoch;

@@ -1,17 +1,16 @@
 package io.sparkcl.job.config;
 
 import io.sparkcl.losses.Method;
-import io.sparkcl.model.ClassifierHead;
-import io.sparkcl.model.encoder.Pooling;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.Serializable;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.EnumSet;
 
 import static io.sparkcl.job.config.ConfigKey.*;
 
@@ -25,6 +24,8 @@ import static io.sparkcl.job.config.ConfigKey.*;
  */
 public final class TrainConfig implements Serializable {
     private static final long serialVersionUID = 2L;
+    /** Options that only mean something for the user's files ({@code --train-file}). */
+    private static final Set<ConfigKey> USER_FILE_KEYS = EnumSet.of(TEXT_COLUMN, TEXT_PAIR_COLUMN, LABEL_COLUMN, LABELS);
 
     private final DataConfig data;
     private final ModelConfig model;
@@ -33,29 +34,38 @@ public final class TrainConfig implements Serializable {
     private final ScheduleConfig schedule;
     private final RunConfig run;
 
-    private TrainConfig(ConfigValues v, LocalDateTime now) {
-        v.checkEach();
-        String trainFile = v.string(TRAIN_FILE);
-        String dataset = lower(v.string(DATASET, trainFile == null ? (String) DATASET.defaultValue() : DataConfig.USER_DATASET));
-        Method method = Method.parse(v.string(METHOD));
-        long seed = v.longValue(SEED);
-        int globalBatch = v.integer(GLOBAL_BATCH);
-        long steps = v.longValue(STEPS, 0);
-        data = new DataConfig(dataset, v.string(DATA_DIR), trainFile, v.string(DEV_FILE), v.string(TEST_FILE),
-                lowerOrNull(v.string(FORMAT)), v.string(TEXT_COLUMN), v.string(TEXT_PAIR_COLUMN),
-                v.string(LABEL_COLUMN), v.list(LABELS), v.string(MAX_BAD_ROWS), v.integer(FEW_SHOT),
-                v.number(FRACTION), v.number(LABEL_NOISE), seed, v.integer(PARTITIONS));
-        model = new ModelConfig(v.string(MODEL), ClassifierHead.of(method), Pooling.parse(v.string(POOLING)),
-                v.number(DROPOUT, -1), v.integer(MAX_LENGTH));
-        objective = new ObjectiveConfig(method, v.number(LAMBDA, ObjectiveConfig.defaultLambda(method)),
-                v.number(TAU, ObjectiveConfig.defaultTau(method)));
-        optim = new OptimConfig(v.number(LR), v.number(WARMUP), v.number(WEIGHT_DECAY), v.number(MAX_GRAD_NORM),
-                v.flag(FREEZE_EMBEDDINGS));
+    /** Every train option resolved: the given value, else its derived default, else its {@link ConfigKey} default. */
+    private final ConfigValues resolved;
+
+    private TrainConfig(ConfigValues given, LocalDateTime now) {
+        given.checkEach();
+        resolved = resolve(given, now);
+        data = DataConfig.from(resolved);
+        model = ModelConfig.from(resolved);
+        objective = ObjectiveConfig.from(resolved);
+        optim = OptimConfig.from(resolved);
+        schedule = ScheduleConfig.from(resolved);
+        run = RunConfig.from(resolved);
+    }
+
+    /** Normalised spellings and the defaults that depend on other options. */
+    private static ConfigValues resolve(ConfigValues given, LocalDateTime now) {
+        ConfigValues r = new ConfigValues().overrideWith(given);
+        boolean userFiles = given.isSet(TRAIN_FILE);
+        Method method = Method.parse(r.get(METHOD));
+        String dataset = lower(r.get(DATASET, userFiles ? DataConfig.USER_DATASET : r.get(DATASET)));
+        int globalBatch = r.get(GLOBAL_BATCH);
+        r.set(DATASET, dataset, "resolved");
+        r.set(METHOD, method.id(), "resolved");
+        r.set(POOLING, lower(r.get(POOLING)), "resolved");
+        r.set(FORMAT, lowerOrNull(r.get(FORMAT)), "resolved");
+        r.set(LAMBDA, r.get(LAMBDA, ObjectiveConfig.defaultLambda(method)), "resolved");
+        r.set(TAU, r.get(TAU, ObjectiveConfig.defaultTau(method)), "resolved");
+        r.set(MICRO_BATCH, r.get(MICRO_BATCH, Math.min(16, globalBatch)), "resolved");
         // --epochs defaults only when --steps is not given; both given is reported by validateValues().
-        schedule = new ScheduleConfig(globalBatch, v.integer(MICRO_BATCH, Math.min(16, globalBatch)),
-                v.integer(EPOCHS, v.isSet(STEPS) ? 0 : 3), steps, seed, v.longValue(EVAL_EVERY),
-                v.integer(EVAL_BATCH), v.longValue(CHECKPOINT_EVERY), v.longValue(LOG_EVERY));
-        run = new RunConfig(v.string(OUTPUT, defaultOutput(dataset, method, now)), v.flag(RESUME), v.string(MASTER));
+        r.set(EPOCHS, r.get(EPOCHS, given.isSet(STEPS) ? null : 3), "resolved");
+        r.set(OUTPUT, r.get(OUTPUT, defaultOutput(dataset, method, now)), "resolved");
+        return r;
     }
 
     /** Resolves {@code values} (YAML file overridden by the command line); checks each value on its own. */
@@ -131,62 +141,25 @@ public final class TrainConfig implements Serializable {
 
     // ------------------------------------------------------------------ outputs
 
-    /** Every option and its resolved value, in table order (unset optional values left out). */
+    /**
+     * Every train option and its resolved value, in table order; unset optional values, and the columns of user
+     * files for a registry dataset, are left out.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        put(m, DATASET, data.dataset());
-        put(m, DATA_DIR, data.dataDir());
-        put(m, TRAIN_FILE, data.trainFile());
-        put(m, DEV_FILE, data.devFile());
-        put(m, TEST_FILE, data.testFile());
-        put(m, FORMAT, data.format());
-        if (!data.usesRegistryDataset()) {
-            put(m, TEXT_COLUMN, data.textColumn());
-            put(m, TEXT_PAIR_COLUMN, data.textPairColumn());
-            put(m, LABEL_COLUMN, data.labelColumn());
-            put(m, LABELS, data.labels().isEmpty() ? null : data.labels());
+        for (ConfigKey k : ConfigKey.values()) {
+            Object v = resolved.get(k);
+            boolean meaningful = !USER_FILE_KEYS.contains(k) || !data.usesRegistryDataset();
+            if (k.appliesTo(ConfigKey.Scope.TRAIN) && v != null && meaningful) {
+                m.put(k.key(), v);
+            }
         }
-        put(m, MAX_BAD_ROWS, data.maxBadRows());
-        put(m, MODEL, model.model());
-        put(m, METHOD, objective.method().id());
-        put(m, LAMBDA, objective.lambda());
-        put(m, TAU, objective.tau());
-        put(m, POOLING, model.pooling().name().toLowerCase(Locale.ROOT));
-        put(m, FREEZE_EMBEDDINGS, optim.freezeEmbeddings());
-        put(m, DROPOUT, model.dropout() < 0 ? null : model.dropout());
-        put(m, MAX_LENGTH, model.maxLength());
-        put(m, GLOBAL_BATCH, schedule.globalBatch());
-        put(m, MICRO_BATCH, schedule.microBatch());
-        put(m, EPOCHS, schedule.epochs() > 0 ? schedule.epochs() : null);
-        put(m, STEPS, schedule.steps() > 0 ? schedule.steps() : null);
-        put(m, LR, optim.lr());
-        put(m, WARMUP, optim.warmup());
-        put(m, WEIGHT_DECAY, optim.weightDecay());
-        put(m, MAX_GRAD_NORM, optim.maxGradNorm());
-        put(m, SEED, schedule.seed());
-        put(m, FEW_SHOT, data.fewShot());
-        put(m, FRACTION, data.fraction());
-        put(m, LABEL_NOISE, data.labelNoise());
-        put(m, EVAL_EVERY, schedule.evalEvery());
-        put(m, EVAL_BATCH, schedule.evalBatch());
-        put(m, CHECKPOINT_EVERY, schedule.checkpointEvery());
-        put(m, LOG_EVERY, schedule.logEvery());
-        put(m, OUTPUT, run.output());
-        put(m, RESUME, run.resume());
-        put(m, PARTITIONS, data.partitions());
-        put(m, MASTER, run.master());
         return m;
     }
 
     /** The resolved config as YAML; {@code sparkcl train --config} reads it back to the same config. */
     public String toYaml() {
         return "# sparkcl train — resolved configuration\n" + YamlConfig.write(toMap());
-    }
-
-    private static void put(Map<String, Object> m, ConfigKey k, Object v) {
-        if (v != null) {
-            m.put(k.key(), v);
-        }
     }
 
     private static String lower(String s) {

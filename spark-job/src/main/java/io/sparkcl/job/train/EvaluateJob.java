@@ -30,9 +30,7 @@ public final class EvaluateJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
         String quarantine = c.output() != null ? c.output() + "/quarantine" : null;
-        InferenceData data = InferenceData.read(spark, model, c.dataset(), c.split(), c.dataDir(), c.userFile(),
-                c.format(), c.textColumn(), c.textPairColumn(), c.labelColumn(), c.maxBadRows(), c.maxLength(),
-                c.partitions(), quarantine);
+        InferenceData data = InferenceData.read(spark, model, c, quarantine);
         if (data.rows().filter(r -> r.label() < 0).count() > 0) {
             throw new IllegalArgumentException("split '" + c.split() + "' of " + c.dataset()
                     + " has unlabelled rows: evaluation needs labels (GLUE test splits have none; use dev)");

@@ -5,8 +5,9 @@ import io.sparkcl.job.train.data.EpochOrder;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.exec.GradientCachingStep;
+import io.sparkcl.job.train.exec.GradientCachingStep.StepContext;
+import io.sparkcl.job.train.exec.GradientCachingStep.StepResult;
 import io.sparkcl.job.train.exec.ParamsBroadcast;
-import io.sparkcl.job.train.exec.StepContext;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.util.LinkedHashMap;
@@ -37,13 +38,12 @@ public final class ExactTrainer implements Trainer {
         ParameterUpdater updater = new ParameterUpdater(run.start(), run.config().optim(), total);
         RunCheckpoints checkpoints = new RunCheckpoints(run, order, updater);
         long first = checkpoints.resume(total);
-        Map<String, EvalMetrics> lastEval;
         try (ParamsBroadcast params = new ParamsBroadcast(run.jsc(), updater.params());
              StepLog log = new StepLog(run, total, first);
              RunEvaluation evaluation = new RunEvaluation(run, first)) {
             for (long step = first; step < total; step++) {
                 long t0 = System.nanoTime();
-                GradientCachingStep.StepResult r = stepFor(order.epochOf(step)).run(context(step, order), params.value(),
+                StepResult r = stepFor(order.epochOf(step)).run(context(step, order), params.value(),
                         params.version());
                 if (!Double.isFinite(r.parts().total())) {
                     throw new TrainingDivergedException(step, "loss is " + r.parts().total() + " (ce " + r.parts().ce()
@@ -72,20 +72,20 @@ public final class ExactTrainer implements Trainer {
                 }
                 run.faults().afterStep(step);
             }
-            lastEval = evaluation.evaluate(params.value(), params.version(), total);
+            Map<String, EvalMetrics> lastEval = evaluation.evaluate(params.value(), params.version(), total);
             checkpoints.evaluated(total, RunEvaluation.selectionMetric(lastEval), true);
             checkpoints.saveLast(total);
+            RunCheckpoints.Best best = checkpoints.best();
             return new TrainResult(updater.params(), checkpoints.bestParams(total), total, log.lastLoss(), lastEval,
-                    checkpoints.best(), checkpoints.bestStep(), log.meanStepSeconds(), log.meanOverheadSeconds(),
+                    best.metric(), best.step(), log.meanStepSeconds(), log.meanOverheadSeconds(),
                     log.sequencesPerSecond(total));
         }
     }
 
     private StepContext context(long step, EpochOrder order) {
-        var c = run.config();
-        return new StepContext(step, c.schedule().seed(), order.batch(step), c.schedule().microBatch(),
-                run.data().padId(), c.objective(), run.start().config().hiddenSize(), run.start().numLabels(),
-                null, null);
+        ScheduleConfig s = run.config().schedule();
+        return new StepContext(step, s.seed(), order.batch(step), s.microBatch(), run.data().padId(),
+                run.config().objective(), run.start().config().hiddenSize(), run.start().numLabels(), null, null);
     }
 
     /** The step over the epoch's cached rows (DualCL re-tokenises per epoch: its label names are reshuffled). */
@@ -96,8 +96,7 @@ public final class ExactTrainer implements Trainer {
                 epochRows.unpersist(false);
             }
             epochRows = rows;
-            gradientStep = new GradientCachingStep(run.jsc(), rows, run.spec(), run.data().trainLabels(),
-                    run.start().params().length, run.faults());
+            gradientStep = new GradientCachingStep(run.jsc(), rows, run.spec(), run.data().trainLabels(), run.faults());
             stepEpoch = epoch;
         }
         return gradientStep;

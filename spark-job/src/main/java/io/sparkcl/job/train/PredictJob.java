@@ -8,7 +8,6 @@ import io.sparkcl.job.train.exec.PartitionTask;
 import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
-import io.sparkcl.model.encoder.BertEncoderModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,9 +44,7 @@ public final class PredictJob {
     public static long run(PredictConfig c, SparkSession spark) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
-        InferenceData data = InferenceData.read(spark, model, c.dataset(), c.split(), c.dataDir(), c.input(), c.format(),
-                c.textColumn(), c.textPairColumn(), c.input() == null ? "label" : null, c.maxBadRows(), c.maxLength(),
-                c.partitions(), c.output() + "/_quarantine");
+        InferenceData data = InferenceData.read(spark, model, c, c.output() + "/_quarantine");
         List<String> labels = model.labels();
         ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
@@ -87,20 +84,13 @@ public final class PredictJob {
     }
 
     /** One output row per input row: id, predicted class id, probabilities. */
-    static final class Predict extends DistributedEvaluator.AllRows<List<Row>> {
-        private final ModelSpec spec;
-        private final int padId;
-        private final int batch;
-
+    static final class Predict extends DistributedEvaluator.ScoredRows<List<Row>> {
         Predict(ModelSpec spec, int padId, int batch) {
-            this.spec = spec;
-            this.padId = padId;
-            this.batch = batch;
+            super(spec, padId, batch);
         }
 
         @Override
-        public List<Row> compute(BertEncoderModel model, List<TrainingRow> rows) {
-            List<float[]> probs = DistributedEvaluator.probabilities(model, rows, spec.head(), padId, batch);
+        protected List<Row> result(List<TrainingRow> rows, List<float[]> probs) {
             List<Row> out = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 float[] p = probs.get(i);

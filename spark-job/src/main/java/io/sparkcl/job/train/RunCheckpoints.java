@@ -82,12 +82,12 @@ public final class RunCheckpoints {
         return bestParams;
     }
 
-    public double best() {
-        return best;
+    /** The best selection metric so far and the step it was reached at (-1, -1: none yet). */
+    public record Best(double metric, long step) {
     }
 
-    public long bestStep() {
-        return bestStep;
+    public Best best() {
+        return new Best(best, bestStep);
     }
 
     private TrainingState snapshot(long nextStep) {

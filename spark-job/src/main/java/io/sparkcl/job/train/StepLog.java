@@ -2,7 +2,6 @@ package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.report.JsonLines;
-import io.sparkcl.losses.Method;
 import io.sparkcl.losses.Objective;
 import io.sparkcl.losses.ObjectiveParts;
 
@@ -54,7 +53,7 @@ public final class StepLog implements AutoCloseable {
         m.put("contrastive", parts.contrastive());
         m.put("ce_weight", objective.crossEntropyWeight());
         m.put("contrastive_weight", objective.contrastiveWeight());
-        if (objective.method() == Method.DUALCL) {
+        if (objective.needsLabelFeatures()) {
             m.put("lz", parts.lz());
             m.put("ltheta", parts.ltheta());
         }

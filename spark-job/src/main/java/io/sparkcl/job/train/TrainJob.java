@@ -49,8 +49,8 @@ public final class TrainJob {
 
         long t0 = System.nanoTime();
         ModelConfig m = c.model();
-        TrainingDataBuilder builder = new TrainingDataBuilder(spark, c.data(), m.head(), m.maxLength(),
-                run.path("quarantine").toString()).read();
+        TrainingDataBuilder builder = new TrainingDataBuilder(spark, c.data(), m, run.path("quarantine").toString())
+                .read();
         int k = builder.labels().size();
         PretrainedModel pm = ModelRegistry.load(m.model(), k);
         BertConfig config = m.dropout() >= 0 ? pm.config().withDropout(m.dropout(), m.dropout()) : pm.config();

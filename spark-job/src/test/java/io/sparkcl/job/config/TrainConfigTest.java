@@ -102,7 +102,7 @@ class TrainConfigTest {
         ConfigValues v = YamlConfig.parse(stream("lr: 1e-4\nmodel: runs/x/model\n"), "run.yaml",
                 ConfigKey.Scope.EVALUATE);
         assertFalse(v.isSet(ConfigKey.LR));
-        assertEquals("runs/x/model", v.string(ConfigKey.MODEL, null));
+        assertEquals("runs/x/model", v.get(ConfigKey.MODEL, null));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.train.exec.GradientCachingStep;
 import io.sparkcl.job.train.exec.FaultInjection;
-import io.sparkcl.job.train.exec.GradPartial;
 import org.apache.spark.TaskContext;
 
 /**
@@ -27,7 +27,7 @@ record InjectedFaults(long nanAtStep, long failTaskAtStep, long stopAfterStep) i
     }
 
     @Override
-    public void afterShardGradient(long step, GradPartial shard) {
+    public void afterShardGradient(long step, GradientCachingStep.GradPartial shard) {
         if (step == nanAtStep) {
             shard.ceLoss = Double.NaN;
         }

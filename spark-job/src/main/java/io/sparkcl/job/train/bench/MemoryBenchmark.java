@@ -5,7 +5,6 @@ import io.sparkcl.job.config.ObjectiveConfig;
 import io.sparkcl.job.train.exec.FaultInjection;
 import io.sparkcl.job.train.exec.GradientCachingStep;
 import io.sparkcl.job.train.exec.ModelSpec;
-import io.sparkcl.job.train.exec.StepContext;
 import io.sparkcl.losses.Method;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.Pooling;
@@ -138,7 +137,7 @@ public final class MemoryBenchmark {
             case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
             default -> throw new IllegalArgumentException("--model must be tiny or minilm, got " + model);
         };
-        boolean dual = method.equals("dualcl");
+        boolean dual = ClassifierHead.of(Method.parse(method)).labelAwareInput();
         SparkSession spark = SparkSession.builder().master("local[" + Math.max(1, partitions) + "]")
                 .appName("sparkcl-bench-train-memory").config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false").getOrCreate();
@@ -152,8 +151,7 @@ public final class MemoryBenchmark {
             rdd.count();
             int[] y = rows.stream().mapToInt(TrainingRow::label).toArray();
             Broadcast<float[]> bc = jsc.broadcast(params);
-            GradientCachingStep runner = new GradientCachingStep(jsc, rdd, spec, y, params.length,
-                    FaultInjection.NONE);
+            GradientCachingStep runner = new GradientCachingStep(jsc, rdd, spec, y, FaultInjection.NONE);
             ObjectiveConfig objective = new ObjectiveConfig(m, 0.5, 0.1);
             return measure(runner, objective, cfg, labels, batch, micro, bc, 0);
         } finally {
@@ -174,7 +172,7 @@ public final class MemoryBenchmark {
         System.gc();
         long t0 = System.nanoTime();
         try (PeakMemorySampler sampler = new PeakMemorySampler()) {
-            runner.run(new StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null),
+            runner.run(new GradientCachingStep.StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null),
                     bc, 1);
             sampler.close();
             return new Result(sampler.peakOffHeap(), sampler.peakHeap(), peakRss(),

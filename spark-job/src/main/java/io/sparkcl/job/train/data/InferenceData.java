@@ -6,6 +6,7 @@ import io.sparkcl.datasets.dualcl.LabelAwareInput;
 import io.sparkcl.datasets.read.ReadResult;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
 import io.sparkcl.datasets.tokenize.TokenizedData;
+import io.sparkcl.job.config.InferenceInput;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -23,30 +24,25 @@ import org.apache.spark.sql.SparkSession;
 public record InferenceData(Dataset<Row> data, JavaRDD<TrainingRow> rows, long badRows, long truncatedRows,
                             int padTokenId) {
 
-    /**
-     * @param userFile    a user file (then {@code dataset} only names it), or null for the registry split
-     * @param labelColumn label column of the user file, null when unlabelled
-     * @param maxLength   0 = the length the model was trained with
-     */
-    public static InferenceData read(SparkSession spark, FineTunedModel model, String dataset, String split,
-                                     String dataDir, String userFile, String format, String textColumn,
-                                     String textPairColumn, String labelColumn, String maxBadRows, int maxLength,
-                                     int partitions, String quarantineDir) {
-        DataRequest request = new DataRequest(dataset, dataDir, userFile, null, null, format, textColumn,
-                textPairColumn, labelColumn, model.labels(), null, maxBadRows, quarantineDir, 0, 1.0, 0.0, 0);
-        ReadResult r = DataPreparation.readSplit(spark, request, split);
-        if (userFile == null && !r.labels().equals(model.labels())) {
-            throw new IllegalArgumentException("dataset " + dataset + " has labels " + r.labels()
+    /** @param quarantineDir where bad rows go (null: nowhere, they are only counted) */
+    public static InferenceData read(SparkSession spark, FineTunedModel model, InferenceInput in,
+                                     String quarantineDir) {
+        DataRequest request = new DataRequest(in.dataset(), in.dataDir(), in.userFile(), null, null, in.format(),
+                in.textColumn(), in.textPairColumn(), in.labelColumn(), model.labels(), null, in.maxBadRows(),
+                quarantineDir, 0, 1.0, 0.0, 0);
+        ReadResult r = DataPreparation.readSplit(spark, request, in.split());
+        if (in.userFile() == null && !r.labels().equals(model.labels())) {
+            throw new IllegalArgumentException("dataset " + in.dataset() + " has labels " + r.labels()
                     + " but the model was trained with " + model.labels());
         }
         Dataset<Row> input = r.data();
         if (model.head().labelAwareInput()) {
             input = LabelAwareInput.forEvaluation(input, model.labelTexts());
         }
-        int len = maxLength > 0 ? maxLength : model.maxLength();
+        int len = in.maxLength() > 0 ? in.maxLength() : model.maxLength();
         TokenizedData t = new TokenizationStep(model.tokenizerSpec(), len).apply(input);
         JavaRDD<TrainingRow> rows = TrainingDataBuilder.numbered(t.data(),
-                TrainingDataBuilder.partitions(spark, partitions));
+                TrainingDataBuilder.partitions(spark, in.partitions()));
         t.data().unpersist(false);
         return new InferenceData(r.data(), rows, r.quarantine().badRows(), t.truncatedRows(), t.padTokenId());
     }

@@ -7,8 +7,8 @@ import io.sparkcl.datasets.dualcl.LabelAwareInput;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
 import io.sparkcl.datasets.tokenize.TokenizedData;
 import io.sparkcl.job.config.DataConfig;
+import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.train.TrainingData;
-import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.tokenizer.TokenizerSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -35,22 +35,19 @@ public final class TrainingDataBuilder {
 
     private final SparkSession spark;
     private final DataConfig config;
-    private final ClassifierHead head;
-    private final int maxLength;
+    private final ModelConfig model;
     private final String quarantineDir;
     private final Map<String, Object> report = new LinkedHashMap<>();
     private PreparedData prepared;
 
     /**
-     * @param head          DualCL's head reads label-aware inputs (label names in front of the text)
+     * @param model         its head decides label-aware inputs (DualCL); its max length bounds the tokens
      * @param quarantineDir Hadoop folder for bad rows (the run folder's {@code quarantine/})
      */
-    public TrainingDataBuilder(SparkSession spark, DataConfig config, ClassifierHead head, int maxLength,
-                               String quarantineDir) {
+    public TrainingDataBuilder(SparkSession spark, DataConfig config, ModelConfig model, String quarantineDir) {
         this.spark = spark;
         this.config = config;
-        this.head = head;
-        this.maxLength = maxLength;
+        this.model = model;
         this.quarantineDir = quarantineDir;
     }
 
@@ -86,13 +83,13 @@ public final class TrainingDataBuilder {
 
     /** Tokenises the splits and caches them as compact rows in {@code partitions} partitions. */
     public TrainingData tokenize(TokenizerSpec tokenizer) {
-        boolean dual = head.labelAwareInput();
+        boolean dual = model.head().labelAwareInput();
         long seed = config.seed();
         List<String> labels = labels();
         List<String> labelTexts = labelTexts();
         Dataset<Row> train = prepared.train();
         int partitions = partitions(spark, config.partitions());
-        TokenizationStep step = new TokenizationStep(tokenizer, maxLength);
+        TokenizationStep step = new TokenizationStep(tokenizer, model.maxLength());
         Map<Integer, JavaRDD<TrainingRow>> epochs = new HashMap<>();
         TokenizedData t0 = step.apply(dual ? LabelAwareInput.forTraining(train, labelTexts, seed, 0) : train);
         JavaRDD<TrainingRow> trainRows = numbered(t0.data(), partitions);
@@ -108,7 +105,7 @@ public final class TrainingDataBuilder {
         JavaRDD<TrainingRow> devRows = evalRows("dev", prepared.dev(), step, partitions);
         JavaRDD<TrainingRow> testRows = evalRows("test", prepared.test(), step, partitions);
         LOG.info("data: {} training rows ({} truncated to {} tokens), dev {}, test {}, {} bad rows quarantined",
-                trainLabels.length, t0.truncatedRows(), maxLength, report.get("dev_rows"), report.get("test_rows"),
+                trainLabels.length, t0.truncatedRows(), model.maxLength(), report.get("dev_rows"), report.get("test_rows"),
                 prepared.quarantine().totalBadRows());
         java.util.function.IntFunction<JavaRDD<TrainingRow>> perEpoch = !dual ? null : epoch -> {
             JavaRDD<TrainingRow> cached = epochs.get(epoch);
@@ -136,7 +133,8 @@ public final class TrainingDataBuilder {
         if (split == null) {
             return null;
         }
-        TokenizedData t = step.apply(head.labelAwareInput() ? LabelAwareInput.forEvaluation(split, labelTexts()) : split);
+        boolean labelAware = model.head().labelAwareInput();
+        TokenizedData t = step.apply(labelAware ? LabelAwareInput.forEvaluation(split, labelTexts()) : split);
         JavaRDD<TrainingRow> rows = numbered(t.data(), partitions);
         long n = rows.count();
         t.data().unpersist(false);

@@ -38,31 +38,45 @@ public final class DistributedEvaluator {
         return out;
     }
 
-    /** A partition's rows, all of them: the work of evaluation and prediction tasks. */
-    public abstract static class AllRows<R> implements PartitionTask.Work<TrainingRow, R> {
-        @Override
-        public List<TrainingRow> select(Iterator<TrainingRow> rows) {
-            List<TrainingRow> all = new ArrayList<>();
-            rows.forEachRemaining(all::add);
-            return all;
-        }
-    }
-
-    private static final class Confusion extends AllRows<ConfusionMatrix> {
-        private final ModelSpec spec;
+    /**
+     * Work over all of a partition's rows scored by the model's head (no dropout, in micro-batches): the
+     * skeleton of evaluation and prediction tasks.
+     */
+    public abstract static class ScoredRows<R> implements PartitionTask.Work<TrainingRow, R> {
+        protected final ModelSpec spec;
         private final int padId;
         private final int microBatch;
 
-        Confusion(ModelSpec spec, int padId, int microBatch) {
+        protected ScoredRows(ModelSpec spec, int padId, int microBatch) {
             this.spec = spec;
             this.padId = padId;
             this.microBatch = microBatch;
         }
 
         @Override
-        public ConfusionMatrix compute(BertEncoderModel model, List<TrainingRow> rows) {
+        public List<TrainingRow> select(Iterator<TrainingRow> rows) {
+            List<TrainingRow> all = new ArrayList<>();
+            rows.forEachRemaining(all::add);
+            return all;
+        }
+
+        @Override
+        public R compute(BertEncoderModel model, List<TrainingRow> rows) {
+            return result(rows, probabilities(model, rows, spec.head(), padId, microBatch));
+        }
+
+        /** The task's result from its rows and their class probabilities (same order). */
+        protected abstract R result(List<TrainingRow> rows, List<float[]> probabilities);
+    }
+
+    private static final class Confusion extends ScoredRows<ConfusionMatrix> {
+        Confusion(ModelSpec spec, int padId, int microBatch) {
+            super(spec, padId, microBatch);
+        }
+
+        @Override
+        protected ConfusionMatrix result(List<TrainingRow> rows, List<float[]> probs) {
             ConfusionMatrix m = new ConfusionMatrix(spec.numLabels());
-            List<float[]> probs = probabilities(model, rows, spec.head(), padId, microBatch);
             for (int i = 0; i < rows.size(); i++) {
                 if (rows.get(i).label() >= 0) {
                     m.add(rows.get(i).label(), ClassifierHead.argmax(probs.get(i)));

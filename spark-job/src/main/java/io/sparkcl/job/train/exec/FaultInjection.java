@@ -12,7 +12,7 @@ public interface FaultInjection extends Serializable {
     };
 
     /** On an executor, after a pass-2 task computed its shard's gradient and loss (which it may alter). */
-    default void afterShardGradient(long step, GradPartial shard) {
+    default void afterShardGradient(long step, GradientCachingStep.GradPartial shard) {
     }
 
     /** On the driver, after step {@code step} is complete (metrics written, due checkpoint saved). */

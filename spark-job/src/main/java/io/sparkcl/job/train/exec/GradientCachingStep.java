@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.exec;
 
+import io.sparkcl.job.config.ObjectiveConfig;
 import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.losses.ContrastivePart;
@@ -19,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -45,19 +47,84 @@ public final class GradientCachingStep {
     private final JavaRDD<TrainingRow> rows;
     private final ModelSpec spec;
     private final int[] labelsByIndex;
-    private final long numParams;
     private final FaultInjection faults;
-    private final int treeDepth;
 
+    /** @param labelsByIndex label of every training row by global row index (the contrastive term needs them) */
     public GradientCachingStep(JavaSparkContext jsc, JavaRDD<TrainingRow> rows, ModelSpec spec, int[] labelsByIndex,
-                               long numParams, FaultInjection faults) {
+                               FaultInjection faults) {
         this.jsc = jsc;
         this.rows = rows;
         this.spec = spec;
         this.labelsByIndex = labelsByIndex;
-        this.numParams = numParams;
         this.faults = faults;
-        this.treeDepth = rows.getNumPartitions() > 8 ? 3 : 2;
+    }
+
+    /**
+     * Everything a task of one training step needs besides the parameters (broadcast once per pass).
+     *
+     * @param batchIndices global row indices of the step's batch, in batch order
+     * @param gradZ        pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
+     * @param gradTheta    pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
+     */
+    public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int padId,
+                              ObjectiveConfig objective, int hidden, int numLabels, float[] gradZ, float[] gradTheta)
+            implements Serializable {
+
+        public Map<Long, Integer> positions() {
+            Map<Long, Integer> pos = new HashMap<>(batchIndices.length * 2);
+            for (int i = 0; i < batchIndices.length; i++) {
+                if (pos.put(batchIndices[i], i) != null) {
+                    throw new IllegalStateException("row " + batchIndices[i] + " appears twice in the batch of step " + step);
+                }
+            }
+            return pos;
+        }
+
+        public int batchSize() {
+            return batchIndices.length;
+        }
+
+        public StepContext withFeatureGradients(float[] gz, float[] gt) {
+            return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt);
+        }
+    }
+
+    /**
+     * A partial sum of parameter gradients (what treeAggregate adds up). Mutable on purpose: Spark's aggregate
+     * lets seqOp/combOp add into their first argument, which avoids allocating a gradient-sized array per merge.
+     * {@code grad == null} is the zero element.
+     */
+    public static final class GradPartial implements Serializable {
+        public float[] grad;
+        /** Sum of the shards' unweighted CE parts (each already divided by the global batch size). */
+        public double ceLoss;
+        public long rows;
+        public long maxComputeNanos;
+        public long sumComputeNanos;
+
+        public static GradPartial zero() {
+            return new GradPartial();
+        }
+
+        public GradPartial add(GradPartial o) {
+            if (o.grad != null) {
+                if (grad == null) {
+                    grad = o.grad.clone();
+                } else {
+                    if (grad.length != o.grad.length) {
+                        throw new IllegalStateException("gradient sizes differ: " + grad.length + " vs " + o.grad.length);
+                    }
+                    for (int i = 0; i < grad.length; i++) {
+                        grad[i] += o.grad[i];
+                    }
+                }
+            }
+            ceLoss += o.ceLoss;
+            rows += o.rows;
+            maxComputeNanos = Math.max(maxComputeNanos, o.maxComputeNanos);
+            sumComputeNanos += o.sumComputeNanos;
+            return this;
+        }
     }
 
     /**
@@ -93,8 +160,9 @@ public final class GradientCachingStep {
         }
         Broadcast<StepContext> c2 = jsc.broadcast(pass2Ctx);
         GradPartial sum = rows.mapPartitions(new PartitionTask<>(spec, params, version,
-                        new GradientPass(c2, spec.head(), numParams, faults)))
-                .treeAggregate(GradPartial.zero(), GradPartial::add, GradPartial::add, treeDepth);
+                        new GradientPass(c2, spec.head(), spec.numParams(), faults)))
+                .treeAggregate(GradPartial.zero(), GradPartial::add, GradPartial::add,
+                        rows.getNumPartitions() > 8 ? 3 : 2);
         c2.unpersist(false);
         if (sum.rows != ctx.batchSize()) {
             throw new IllegalStateException("step " + ctx.step() + ": the batch has " + ctx.batchSize()
@@ -241,16 +309,15 @@ public final class GradientCachingStep {
             long t0 = System.nanoTime();
             StepContext c = ctx.value();
             Objective objective = c.objective().objective();
-            boolean dual = head.labelAwareInput();
             int d = c.hidden();
             int k = c.numLabels();
             INDArray gradFlat = Nd4j.zeros(DataType.FLOAT, numParams);
             double loss = 0;
             for (List<Positioned> mb : RowBatches.split(mine, c.microBatch())) {
                 ForwardState s = model.forward(encode(mb, c), true);
-                CrossEntropyPart ce = objective.crossEntropy(dual ? null : s.logits(), s.pooled(),
-                        dual ? s.labelFeatures() : null, Nd4j.createFromArray(RowBatches.labels(rowsOf(mb))),
-                        c.batchSize());
+                // the objective reads what its method needs: logits (ce, scl) or z and θ (dualcl)
+                CrossEntropyPart ce = objective.crossEntropy(s.logits(), s.pooled(), s.labelFeatures(),
+                        Nd4j.createFromArray(RowBatches.labels(rowsOf(mb))), c.batchSize());
                 INDArray gradZ = ce.gradFeatures();
                 INDArray gradTheta = ce.gradLabelFeatures();
                 if (c.gradZ() != null) {

@@ -3,6 +3,7 @@ package io.sparkcl.job.train.exec;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import io.sparkcl.model.encoder.BertConfig;
+import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.encoder.Pooling;
 
 import java.io.Serializable;
@@ -12,6 +13,11 @@ import java.io.Serializable;
  * classifier head and pooling; weights come by broadcast.
  */
 public record ModelSpec(BertConfig config, int numLabels, ClassifierHead head, Pooling pooling) implements Serializable {
+
+    /** Length of the flat parameter array (and of a gradient). */
+    public long numParams() {
+        return BertParameters.layout(config, numLabels).values().stream().mapToLong(BertParameters.Slot::length).sum();
+    }
 
     /** The spec of a saved fine-tuned model (evaluate, predict). */
     public static ModelSpec of(FineTunedModel model) {
