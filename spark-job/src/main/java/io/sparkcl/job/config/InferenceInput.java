@@ -2,6 +2,9 @@ package io.sparkcl.job.config;
 
 /** What evaluate and predict read: a split of a registry dataset, or the user's file, and how to read it. */
 public interface InferenceInput {
+    /** The fine-tuned model folder (Hadoop or local path). */
+    String model();
+
     String dataset();
 
     String split();

@@ -27,15 +27,13 @@ public final class EvaluateJob {
     }
 
     public static EvalMetrics run(EvaluateConfig c, SparkSession spark) {
+        InferenceData data = InferenceData.read(spark, c, c.output() != null ? c.output() + "/quarantine" : null);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
-        String quarantine = c.output() != null ? c.output() + "/quarantine" : null;
-        InferenceData data = InferenceData.read(spark, model, c, quarantine);
         if (data.rows().filter(r -> r.label() < 0).count() > 0) {
             throw new IllegalArgumentException("split '" + c.split() + "' of " + c.dataset()
                     + " has unlabelled rows: evaluation needs labels (GLUE test splits have none; use dev)");
         }
-        EvalMetrics m = evaluate(jsc, model, data, c.split(), c.evalBatch());
+        EvalMetrics m = evaluate(jsc, data, c.split(), c.evalBatch());
         Map<String, Object> out = new LinkedHashMap<>(m.toMap());
         out.put("model", c.model());
         out.put("dataset", c.userFile() != null ? c.userFile() : c.dataset());
@@ -51,8 +49,8 @@ public final class EvaluateJob {
         return m;
     }
 
-    static EvalMetrics evaluate(JavaSparkContext jsc, FineTunedModel model, InferenceData data, String split,
-                                int batch) {
+    static EvalMetrics evaluate(JavaSparkContext jsc, InferenceData data, String split, int batch) {
+        FineTunedModel model = data.model();
         ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
         try {

@@ -42,9 +42,9 @@ public final class PredictJob {
 
     /** Returns the number of rows written. */
     public static long run(PredictConfig c, SparkSession spark) {
+        InferenceData data = InferenceData.read(spark, c, c.output() + "/_quarantine");
+        FineTunedModel model = data.model();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
-        InferenceData data = InferenceData.read(spark, model, c, c.output() + "/_quarantine");
         List<String> labels = model.labels();
         ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());

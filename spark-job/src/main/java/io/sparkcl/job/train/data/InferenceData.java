@@ -7,6 +7,7 @@ import io.sparkcl.datasets.read.ReadResult;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
 import io.sparkcl.datasets.tokenize.TokenizedData;
 import io.sparkcl.job.config.InferenceInput;
+import io.sparkcl.job.train.ModelExport;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -18,15 +19,20 @@ import org.apache.spark.sql.SparkSession;
  * validated and tokenised the way a fine-tuned model expects it (its tokenizer, its label order, DualCL
  * label-aware input with the fixed label order), for {@code evaluate} and {@code predict}.
  *
+ * @param model the fine-tuned model
  * @param data the validated DataFrame (id, text, text_pair, label, label_id, split)
  * @param rows compact tokenised rows (label -1 when unlabelled)
  */
-public record InferenceData(Dataset<Row> data, JavaRDD<TrainingRow> rows, long badRows, long truncatedRows,
-                            int padTokenId) {
+public record InferenceData(FineTunedModel model, Dataset<Row> data, JavaRDD<TrainingRow> rows, long badRows,
+                            long truncatedRows, int padTokenId) {
 
-    /** @param quarantineDir where bad rows go (null: nowhere, they are only counted) */
-    public static InferenceData read(SparkSession spark, FineTunedModel model, InferenceInput in,
-                                     String quarantineDir) {
+    /**
+     * Loads the model folder {@code in.model()} and reads its input.
+     *
+     * @param quarantineDir where bad rows go (null: nowhere, they are only counted)
+     */
+    public static InferenceData read(SparkSession spark, InferenceInput in, String quarantineDir) {
+        FineTunedModel model = ModelExport.load(in.model(), spark.sparkContext().hadoopConfiguration());
         DataRequest request = new DataRequest(in.dataset(), in.dataDir(), in.userFile(), null, null, in.format(),
                 in.textColumn(), in.textPairColumn(), in.labelColumn(), model.labels(), null, in.maxBadRows(),
                 quarantineDir, 0, 1.0, 0.0, 0);
@@ -44,6 +50,6 @@ public record InferenceData(Dataset<Row> data, JavaRDD<TrainingRow> rows, long b
         JavaRDD<TrainingRow> rows = TrainingDataBuilder.numbered(t.data(),
                 TrainingDataBuilder.partitions(spark, in.partitions()));
         t.data().unpersist(false);
-        return new InferenceData(r.data(), rows, r.quarantine().badRows(), t.truncatedRows(), t.padTokenId());
+        return new InferenceData(model, r.data(), rows, r.quarantine().badRows(), t.truncatedRows(), t.padTokenId());
     }
 }
