@@ -10,7 +10,9 @@ import java.util.Map;
  * before defaults are applied. Later {@link #set} calls win, which is how command-line overrides beat
  * the YAML file.
  */
-public final class ConfigValues {
+public final class ConfigValues implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, String> origins = new EnumMap<>(ConfigKey.class);
 

@@ -128,6 +128,21 @@ class TrainConfigTest {
         }
     }
 
+    @Test
+    void survivesJavaSerialization() throws Exception {
+        TrainConfig c = TrainConfig.builder().method("scl").set("train-file", "t.csv").set("labels", "a,b").build();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(c);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new ByteArrayInputStream(bytes.toByteArray()))) {
+            TrainConfig back = (TrainConfig) in.readObject();
+            assertEquals(c, back);
+            assertEquals(c.objective(), back.objective());
+        }
+    }
+
     private static ConfigValues parse(String yaml) throws IOException {
         return YamlConfig.parse(stream(yaml), "test.yaml", ConfigKey.Scope.TRAIN);
     }

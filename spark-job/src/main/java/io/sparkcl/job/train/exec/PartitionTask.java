@@ -15,26 +15,17 @@ import java.util.List;
  * partition's rows the work needs, fetch the executor's cached encoder at the broadcast parameters, compute
  * one result. A partition with no rows to work on returns nothing and builds no model. Pure function of
  * (spec, parameters, work, rows): Spark may retry or duplicate it.
+ *
+ * @param version id of {@code params}: the executor reuses its model while the id is unchanged
  */
-public final class PartitionTask<T, R> implements FlatMapFunction<Iterator<TrainingRow>, R> {
-    private final ModelSpec spec;
-    private final Broadcast<float[]> params;
-    private final long version;
-    private final Work<T, R> work;
+public record PartitionTask<T, R>(ModelSpec spec, Broadcast<float[]> params, long version, Work<T, R> work)
+        implements FlatMapFunction<Iterator<TrainingRow>, R> {
 
     /** What a task computes; {@code T} is how it holds its selected rows. */
     public interface Work<T, R> extends Serializable {
         List<T> select(Iterator<TrainingRow> rows);
 
         R compute(BertEncoderModel model, List<T> selected);
-    }
-
-    /** @param version id of {@code params}: the executor reuses its model when the id has not changed */
-    public PartitionTask(ModelSpec spec, Broadcast<float[]> params, long version, Work<T, R> work) {
-        this.spec = spec;
-        this.params = params;
-        this.version = version;
-        this.work = work;
     }
 
     @Override
