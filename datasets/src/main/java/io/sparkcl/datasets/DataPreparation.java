@@ -25,18 +25,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The job's one call into this module: read and validate the splits (downloading a missing registry
- * dataset first), then sample and add label noise to the training split, in that order.
+ * The job's one door into this module's reading: registry dataset or the user's files, download of a missing
+ * registry dataset, validation (bad rows quarantined), then sampling and label noise on the training split, in
+ * that order ({@link #prepare}); or one split as it is for evaluation and prediction ({@link #readSplit}).
  */
 public final class DataPreparation {
     private static final Logger LOG = LoggerFactory.getLogger(DataPreparation.class);
 
+    /** Evaluation roles and the registry split names that fill them, first labelled one wins. */
+    private static final Map<String, List<String>> EVALUATION_SPLITS = new LinkedHashMap<>();
+
+    static {
+        EVALUATION_SPLITS.put("dev", List.of("dev", "dev_matched", "validation"));
+        EVALUATION_SPLITS.put("test", List.of("test"));
+    }
+
     private DataPreparation() {
     }
 
+    /** The training split sampled and noised, the dev and test splits as they are. */
     public static PreparedData prepare(SparkSession spark, DataRequest request) {
-        DatasetReader reader = new DatasetReader(spark, new ReadOptions(request.quarantineDir(),
-                BadRowThreshold.parse(request.maxBadRows())));
+        DatasetReader reader = reader(spark, request);
         QuarantineReport report = new QuarantineReport();
         Map<String, Dataset<Row>> evaluation = new LinkedHashMap<>();
         String name;
@@ -44,12 +53,9 @@ public final class DataPreparation {
         List<String> defaultNames;
         Dataset<Row> train;
         if (request.userFiles()) {
-            name = request.dataset() == null || request.dataset().isBlank() ? "data" : request.dataset();
-            SourceFormat format = request.format() == null || request.format().isBlank()
-                    ? null : SourceFormat.parse(request.format());
-            UserDataOptions user = new UserDataOptions(request.trainFile(), format, request.textColumn(),
-                    request.textPairColumn(), request.labelColumn() == null ? "label" : request.labelColumn(),
-                    null, request.labels(), name);
+            String labelColumn = request.labelColumn() == null ? "label" : request.labelColumn();
+            UserDataOptions user = userOptions(request, request.trainFile(), labelColumn, request.labels());
+            name = user.datasetName();
             ReadResult trainRead = reader.readUserData(user, "train");
             report.add(trainRead.quarantine());
             labels = trainRead.labels();
@@ -58,33 +64,70 @@ public final class DataPreparation {
             for (Map.Entry<String, String> e : Map.of("dev", nz(request.devFile()), "test", nz(request.testFile()))
                     .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
                 if (!e.getValue().isEmpty()) {
-                    ReadResult r = reader.readUserData(new UserDataOptions(e.getValue(), format, request.textColumn(),
-                            request.textPairColumn(), user.labelColumn(), null, labels, name), e.getKey());
+                    ReadResult r = reader.readUserData(userOptions(request, e.getValue(), labelColumn, labels),
+                            e.getKey());
                     report.add(r.quarantine());
                     evaluation.put(e.getKey(), r.data());
                 }
             }
         } else {
-            DatasetSpec spec = DatasetRegistry.get(request.dataset());
-            name = spec.name();
+            DatasetSpec spec = registrySpec(spark, request);
             String root = DataRoot.resolve(request.dataDir());
-            new DatasetDownloader(root, spark.sparkContext().hadoopConfiguration()).ensureAvailable(name);
+            name = spec.name();
             labels = spec.labels();
             defaultNames = spec.labelNames();
             ReadResult trainRead = reader.readSplit(spec, "train", root);
             report.add(trainRead.quarantine());
             train = trainRead.data();
-            for (SplitSpec s : spec.splits()) {
-                if (!s.name().equals("train") && s.labelled()) {
-                    ReadResult r = reader.readSplit(spec, s.name(), root);
+            for (Map.Entry<String, List<String>> role : EVALUATION_SPLITS.entrySet()) {
+                SplitSpec split = role.getValue().stream().map(n -> spec.split(n).orElse(null))
+                        .filter(sp -> sp != null && sp.labelled()).findFirst().orElse(null);
+                if (split != null) {
+                    ReadResult r = reader.readSplit(spec, split.name(), root);
                     report.add(r.quarantine());
-                    evaluation.put(s.name(), r.data());
+                    evaluation.put(role.getKey(), r.data());
                 }
             }
         }
         train = sample(train, labels, request);
         List<String> names = LabelAwareInput.displayNames(defaultNames, labels, request.labelNames());
         return new PreparedData(name, train, evaluation, labels, names, report);
+    }
+
+    /**
+     * One split as it is (no sampling), to evaluate or predict on: split {@code split} of the registry dataset
+     * (downloaded first when missing), or the user's file {@code request.trainFile()}, named {@code split} in
+     * reports; labels in the order {@code request.labels()}.
+     */
+    public static ReadResult readSplit(SparkSession spark, DataRequest request, String split) {
+        DatasetReader reader = reader(spark, request);
+        if (request.userFiles()) {
+            return reader.readUserData(userOptions(request, request.trainFile(), request.labelColumn(),
+                    request.labels()), split);
+        }
+        return reader.readSplit(registrySpec(spark, request), split, DataRoot.resolve(request.dataDir()));
+    }
+
+    private static DatasetReader reader(SparkSession spark, DataRequest request) {
+        return new DatasetReader(spark, new ReadOptions(request.quarantineDir(),
+                BadRowThreshold.parse(request.maxBadRows())));
+    }
+
+    private static DatasetSpec registrySpec(SparkSession spark, DataRequest request) {
+        DatasetSpec spec = DatasetRegistry.get(request.dataset());
+        new DatasetDownloader(DataRoot.resolve(request.dataDir()), spark.sparkContext().hadoopConfiguration())
+                .ensureAvailable(spec.name());
+        return spec;
+    }
+
+    /** @param labelColumn null for unlabelled input (prediction) */
+    private static UserDataOptions userOptions(DataRequest request, String path, String labelColumn,
+                                               List<String> labels) {
+        String name = request.dataset() == null || request.dataset().isBlank() ? "data" : request.dataset();
+        SourceFormat format = request.format() == null || request.format().isBlank()
+                ? null : SourceFormat.parse(request.format());
+        return new UserDataOptions(path, format, request.textColumn(), request.textPairColumn(),
+                labelColumn, null, labels, name);
     }
 
     private static Dataset<Row> sample(Dataset<Row> train, List<String> labels, DataRequest request) {

@@ -13,12 +13,22 @@ import java.util.Map;
  * @param name        dataset name used in ids and reports
  * @param train       the training split after few-shot/fraction sampling and label noise
  *                    ({@code label_original} present when label noise was requested)
- * @param evaluation  labelled evaluation splits by name (dev, test, dev_matched, …), in registry order;
- *                    unlabelled splits (GLUE test) are left out
+ * @param evaluation  labelled evaluation splits by role, "dev" (the registry's dev, dev_matched or validation
+ *                    split, or the user's dev file) and "test"; unlabelled splits (GLUE test) are left out
  * @param labels      label order: label id = index
  * @param labelNames  words shown for each label in DualCL inputs (same order as labels)
  * @param quarantine  bad rows of every split read, for the run report
  */
 public record PreparedData(String name, Dataset<Row> train, Map<String, Dataset<Row>> evaluation,
                            List<String> labels, List<String> labelNames, QuarantineReport quarantine) {
+
+    /** The dev split, or null. */
+    public Dataset<Row> dev() {
+        return evaluation.get("dev");
+    }
+
+    /** The labelled test split, or null. */
+    public Dataset<Row> test() {
+        return evaluation.get("test");
+    }
 }

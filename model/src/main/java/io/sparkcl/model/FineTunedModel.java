@@ -74,14 +74,6 @@ public final class FineTunedModel {
     public static final String TRAINING_CONFIG_FILE = "training_config.json";
     public static final int FORMAT_VERSION = 1;
 
-    /** How class scores are computed. */
-    public enum Head {
-        /** Linear head over the pooled feature (CE, SCL). */
-        LINEAR,
-        /** DualCL: logits z·θ_k from the label-aware input. */
-        DUALCL
-    }
-
     private final BertParameters parameters;
     private final Pooling pooling;
     private final List<String> labels;
@@ -89,12 +81,12 @@ public final class FineTunedModel {
     private final TokenizerSpec tokenizerSpec;
     private final int maxLength;
     private final String trainingConfigJson;
-    private final Head head;
+    private final ClassifierHead head;
     /** Built on first use (or at load, so that the model keeps working if its folder is removed). */
     private volatile TextTokenizer tokenizer;
 
     private FineTunedModel(BertParameters parameters, Pooling pooling, List<String> labels, List<String> labelTexts,
-                           TokenizerSpec tokenizerSpec, int maxLength, String trainingConfigJson, Head head) {
+                           TokenizerSpec tokenizerSpec, int maxLength, String trainingConfigJson, ClassifierHead head) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.pooling = Objects.requireNonNull(pooling, "pooling");
         this.labels = List.copyOf(labels);
@@ -102,7 +94,7 @@ public final class FineTunedModel {
         this.tokenizerSpec = Objects.requireNonNull(tokenizerSpec, "tokenizerSpec");
         this.maxLength = maxLength;
         this.trainingConfigJson = trainingConfigJson;
-        this.head = head;
+        this.head = Objects.requireNonNull(head, "head");
         if (this.labels.isEmpty()) {
             throw new IllegalArgumentException("FineTunedModel: no labels");
         }
@@ -110,7 +102,7 @@ public final class FineTunedModel {
             throw new IllegalArgumentException("FineTunedModel: " + labels.size() + " labels but " + labelTexts.size()
                     + " label texts");
         }
-        if (head == Head.LINEAR && parameters.numLabels() != this.labels.size()) {
+        if (head == ClassifierHead.LINEAR && parameters.numLabels() != this.labels.size()) {
             throw new IllegalArgumentException("FineTunedModel: the linear head has " + parameters.numLabels()
                     + " outputs but there are " + labels.size() + " labels " + labels);
         }
@@ -123,24 +115,23 @@ public final class FineTunedModel {
     /**
      * A model from training results.
      *
+     * @param head               how classes are scored (the training method's head, {@link ClassifierHead#of})
      * @param labelTexts         names used in DualCL inputs (null: the labels themselves)
-     * @param trainingConfigJson the trainer's configuration as a JSON object (null: {}); its {@code method}
-     *                           field ("ce", "scl", "dualcl", top level or nested) selects the head
+     * @param trainingConfigJson the trainer's configuration as a JSON object (null: {}), kept for reference
      */
-    public static FineTunedModel of(BertParameters parameters, Pooling pooling, List<String> labels,
-                                    List<String> labelTexts, TokenizerSpec tokenizerSpec, int maxLength,
-                                    String trainingConfigJson) {
-        String cfg = normaliseTrainingConfig(trainingConfigJson);
-        return new FineTunedModel(parameters, pooling, labels, labelTexts, tokenizerSpec, maxLength, cfg,
-                headOf(cfg));
+    public static FineTunedModel of(BertParameters parameters, Pooling pooling, ClassifierHead head,
+                                    List<String> labels, List<String> labelTexts, TokenizerSpec tokenizerSpec,
+                                    int maxLength, String trainingConfigJson) {
+        return new FineTunedModel(parameters, pooling, labels, labelTexts, tokenizerSpec, maxLength,
+                normaliseTrainingConfig(trainingConfigJson), head);
     }
 
-    /** As {@link #of(BertParameters, Pooling, List, List, TokenizerSpec, int, String)} with a Map configuration. */
-    public static FineTunedModel of(BertParameters parameters, Pooling pooling, List<String> labels,
-                                    List<String> labelTexts, TokenizerSpec tokenizerSpec, int maxLength,
-                                    Map<String, ?> trainingConfig) {
+    /** As {@link #of(BertParameters, Pooling, ClassifierHead, List, List, TokenizerSpec, int, String)} with a Map. */
+    public static FineTunedModel of(BertParameters parameters, Pooling pooling, ClassifierHead head,
+                                    List<String> labels, List<String> labelTexts, TokenizerSpec tokenizerSpec,
+                                    int maxLength, Map<String, ?> trainingConfig) {
         try {
-            return of(parameters, pooling, labels, labelTexts, tokenizerSpec, maxLength,
+            return of(parameters, pooling, head, labels, labelTexts, tokenizerSpec, maxLength,
                     trainingConfig == null ? null : JSON.writeValueAsString(trainingConfig));
         } catch (IOException e) {
             throw new IllegalArgumentException("training configuration is not serialisable as JSON: " + e.getMessage(), e);
@@ -163,18 +154,19 @@ public final class FineTunedModel {
         }
     }
 
-    /** DUALCL when the configuration's "method" (top level first, else the first nested one) is dualcl. */
-    static Head headOf(String trainingConfigJson) {
+    /**
+     * Folders saved before {@code sparkcl.head} was written: DUALCL when the training configuration's "method"
+     * (top level first, else the first nested one) is dualcl.
+     */
+    static ClassifierHead legacyHeadOf(String trainingConfigJson) {
         try {
             JsonNode root = JSON.readTree(trainingConfigJson);
             JsonNode method = root.get("method");
             if (method == null) {
                 method = root.findValue("method");
             }
-            if (method != null && method.isTextual()) {
-                return Method.parse(method.asText()) == Method.DUALCL ? Head.DUALCL : Head.LINEAR;
-            }
-            return Head.LINEAR;
+            return method != null && method.isTextual() ? ClassifierHead.of(Method.parse(method.asText()))
+                    : ClassifierHead.LINEAR;
         } catch (IOException e) {
             throw new IllegalArgumentException("training configuration is not valid JSON: " + e.getMessage(), e);
         }
@@ -215,7 +207,7 @@ public final class FineTunedModel {
         sparkcl.put("format_version", FORMAT_VERSION);
         sparkcl.put("pooling", pooling.name().toLowerCase(java.util.Locale.ROOT));
         sparkcl.put("max_length", maxLength);
-        sparkcl.put("head", head.name().toLowerCase(java.util.Locale.ROOT));
+        sparkcl.put("head", head.id());
         sparkcl.put("head_labels", parameters.numLabels());
         HuggingFaceConfig.write(dir.resolve(HuggingFaceCheckpoint.CONFIG_FILE), config);
 
@@ -306,10 +298,9 @@ public final class FineTunedModel {
         Path trainingFile = folder.resolve(TRAINING_CONFIG_FILE);
         String training = Files.isRegularFile(trainingFile) ? JSON.writeValueAsString(JSON.readTree(trainingFile.toFile()))
                 : "{}";
-        Head head;
+        ClassifierHead head;
         try {
-            head = sparkcl.has("head") ? Head.valueOf(sparkcl.get("head").asText().toUpperCase(java.util.Locale.ROOT))
-                    : headOf(training);
+            head = sparkcl.has("head") ? ClassifierHead.parse(sparkcl.get("head").asText()) : legacyHeadOf(training);
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException("Invalid sparkcl.head '" + sparkcl.path("head").asText() + "' in " + configFile
                     + ": expected linear or dualcl", e);
@@ -352,7 +343,7 @@ public final class FineTunedModel {
         }
         TextTokenizer tokenizer = tokenizer();
         List<Encoding> rows = new ArrayList<>(texts.size());
-        if (head == Head.DUALCL) {
+        if (head.labelAwareInput()) {
             for (int i = 0; i < texts.size(); i++) {
                 rows.add(tokenizer.encodeWithLabels(labelTexts, texts.get(i), pairs == null ? null : pairs.get(i),
                         maxLength));
@@ -384,12 +375,12 @@ public final class FineTunedModel {
                 chunk.add(rows.get(order[j]));
             }
             EncoderBatch batch = EncoderInputs.pad(chunk, padTokenId, null);
-            if (head == Head.DUALCL && batch.labelPositions() == null) {
+            if (head.labelAwareInput() && batch.labelPositions() == null) {
                 throw new IllegalArgumentException("predict: a DualCL model needs label-aware rows (encodeWithLabels)");
             }
             ForwardState state = encoder.forward(batch, false);
-            float[][] p = ClassScores.softmax(ClassScores.logits(state, head == Head.DUALCL));
-            float[][] f = ClassScores.toFloatMatrix(state.pooled());
+            float[][] p = head.probabilities(state);
+            float[][] f = state.pooled().castTo(DataType.FLOAT).toFloatMatrix();
             for (int j = start; j < end; j++) {
                 probabilities[order[j]] = p[j - start];
                 features[order[j]] = f[j - start];
@@ -442,7 +433,7 @@ public final class FineTunedModel {
         return maxLength;
     }
 
-    public Head head() {
+    public ClassifierHead head() {
         return head;
     }
 

@@ -48,7 +48,9 @@ class FineTunedModelTest {
 
     private static FineTunedModel tinyModel(Map<String, Object> trainingConfig, int headLabels) {
         PretrainedModel pre = ModelRegistry.load("tiny-random", headLabels);
-        return FineTunedModel.of(pre.parameters(), Pooling.CLS, TREC, null, pre.tokenizerSpec(), 48, trainingConfig);
+        ClassifierHead head = headLabels == 0 ? ClassifierHead.DUALCL : ClassifierHead.LINEAR;
+        return FineTunedModel.of(pre.parameters(), Pooling.CLS, head, TREC, null, pre.tokenizerSpec(), 48,
+                trainingConfig);
     }
 
     @Test
@@ -58,7 +60,7 @@ class FineTunedModelTest {
         training.put("lambda", 0.9);
         training.put("optimizer", Map.of("lr", 2e-5, "warmup", 0.1));
         FineTunedModel model = tinyModel(training, TREC.size());
-        assertEquals(FineTunedModel.Head.LINEAR, model.head());
+        assertEquals(ClassifierHead.LINEAR, model.head());
         List<String> texts = texts(30);
         List<String> pairs = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
@@ -106,7 +108,7 @@ class FineTunedModelTest {
         for (int i = 0; i < texts.size(); i++) {
             EncoderBatch single = EncoderInputs.pad(List.of(tok.encode(texts.get(i), null, 48)), 0, null);
             ForwardState s = new BertEncoderModel(model.parameters(), Pooling.CLS).forward(single, false);
-            float[] expected = ClassScores.softmax(s.logits())[0];
+            float[] expected = ClassifierHead.softmax(s.logits())[0];
             assertArrayEquals(expected, one.probabilities()[i], 1e-6f);
             assertArrayEquals(expected, five.probabilities()[i], 1e-5f, "padded batch row " + i);
             assertEquals(one.predictedIndex(i), five.predictedIndex(i));
@@ -116,7 +118,7 @@ class FineTunedModelTest {
     @Test
     void dualClModelsScoreWithLabelAwareInputsAndRoundTrip() throws IOException {
         FineTunedModel model = tinyModel(Map.of("training", Map.of("method", "dualcl", "lambda", 0.1)), 0);
-        assertEquals(FineTunedModel.Head.DUALCL, model.head());
+        assertEquals(ClassifierHead.DUALCL, model.head());
         List<String> texts = texts(9);
         Predictions p = model.predict(texts, null, 4);
 
@@ -146,7 +148,7 @@ class FineTunedModelTest {
         Path dir = tmp.resolve("dualcl");
         model.save(dir);
         FineTunedModel loaded = FineTunedModel.load(dir);
-        assertEquals(FineTunedModel.Head.DUALCL, loaded.head());
+        assertEquals(ClassifierHead.DUALCL, loaded.head());
         Predictions again = loaded.predict(texts, null, 4);
         for (int i = 0; i < texts.size(); i++) {
             assertArrayEquals(p.probabilities()[i], again.probabilities()[i]);
@@ -163,7 +165,7 @@ class FineTunedModelTest {
         assertFalse(Files.exists(dir.resolve("stale.txt")), "the directory is replaced as a whole");
 
         BertParameters p = model.parameters();
-        FineTunedModel broken = FineTunedModel.of(p, Pooling.CLS, TREC, null,
+        FineTunedModel broken = FineTunedModel.of(p, Pooling.CLS, ClassifierHead.LINEAR, TREC, null,
                 new TokenizerSpec(tmp.resolve("no-such-tokenizer").toString()), 48, "{}");
         assertThrows(RuntimeException.class, () -> broken.save(dir));
         assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")), "previous model intact");
@@ -196,13 +198,20 @@ class FineTunedModelTest {
     void badInputsAreRejectedWithClearMessages() {
         PretrainedModel pre = ModelRegistry.load("tiny-random", 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FineTunedModel.of(
-                pre.parameters(), Pooling.CLS, TREC, null, pre.tokenizerSpec(), 48, "{}"));
+                pre.parameters(), Pooling.CLS, ClassifierHead.LINEAR, TREC, null, pre.tokenizerSpec(), 48, "{}"));
         assertTrue(e.getMessage().contains("2 outputs"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FineTunedModel.of(
-                pre.parameters(), Pooling.CLS, List.of("a", "b"), null, pre.tokenizerSpec(), 48, "[1,2]"));
+                pre.parameters(), Pooling.CLS, ClassifierHead.LINEAR, List.of("a", "b"), null, pre.tokenizerSpec(), 48, "[1,2]"));
         assertTrue(e.getMessage().contains("JSON object"), e.getMessage());
         Path notAModel = tmp.resolve("x");
         var ex = assertThrows(RuntimeException.class, () -> FineTunedModel.load(notAModel));
         assertTrue(ex.getMessage().contains("labels.json"), ex.getMessage());
+    }
+
+    @Test
+    void foldersWithoutAHeadFieldTakeItFromTheTrainingMethod() {
+        assertEquals(ClassifierHead.DUALCL, FineTunedModel.legacyHeadOf("{\"training\":{\"method\":\"dualcl\"}}"));
+        assertEquals(ClassifierHead.LINEAR, FineTunedModel.legacyHeadOf("{\"method\":\"scl\"}"));
+        assertEquals(ClassifierHead.LINEAR, FineTunedModel.legacyHeadOf("{}"));
     }
 }

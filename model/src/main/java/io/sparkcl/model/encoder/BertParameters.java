@@ -129,6 +129,29 @@ public final class BertParameters {
         return !(name.endsWith(".bias") || name.contains("LayerNorm"));
     }
 
+    /** Zero parameters of the given layout: an allocation to be filled (a broadcast, a checkpoint, a gradient). */
+    public static BertParameters zeros(BertConfig cfg, int numLabels, DataType dt) {
+        checkDataType(dt);
+        Map<String, Slot> slots = layout(cfg, numLabels);
+        return new BertParameters(cfg, numLabels, Nd4j.create(dt, totalLength(slots)), slots);
+    }
+
+    /** FLOAT parameters holding a copy of {@code flat} (e.g. a broadcast or a training result). */
+    public static BertParameters fromFlat(BertConfig cfg, int numLabels, float[] flat) {
+        BertParameters p = zeros(cfg, numLabels, DataType.FLOAT);
+        p.assignFlat(flat);
+        return p;
+    }
+
+    /** Overwrites every parameter with {@code values} (same layout and length). */
+    public void assignFlat(float[] values) {
+        if (values.length != flat.length()) {
+            throw new IllegalArgumentException("flat parameters have " + values.length + " values, the model "
+                    + config + " with " + numLabels + " labels needs " + flat.length());
+        }
+        flat.assign(Nd4j.createFromArray(values).reshape(flat.shape()));
+    }
+
     /**
      * Random parameters: weights and embeddings ~ normal(0, 0.02), biases 0, LayerNorm weight 1 (as BERT's
      * initialiser). The same seed always gives the same parameters (independent of ND4J's global RNG).

@@ -46,10 +46,11 @@ public final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         config.validate(DatasetCatalog.registry(), hadoop);
-        LOG.info("train {} on {} with {} (λ={}, τ={}), global batch {}, run folder {}", config.model(),
-                config.dataset(), config.method(), config.lambda(), config.tau(), config.globalBatch(), config.output());
-        try (SparkSession spark = SparkSessions.create("sparkcl train " + config.dataset() + " " + config.method(),
-                config.master())) {
+        LOG.info("train {} on {} with {} (λ={}, τ={}), global batch {}, run folder {}", config.model().model(),
+                config.data().dataset(), config.objective().method().id(), config.objective().lambda(),
+                config.objective().tau(), config.schedule().globalBatch(), config.run().output());
+        try (SparkSession spark = SparkSessions.create("sparkcl train " + config.data().dataset() + " "
+                + config.objective().method().id(), config.run().master())) {
             Jobs.train(config, spark);
         }
         return 0;

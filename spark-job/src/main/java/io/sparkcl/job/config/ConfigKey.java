@@ -8,115 +8,158 @@ import java.util.Set;
 /**
  * The one table of configuration options. The command line ({@code --global-batch 64}), the YAML file
  * ({@code global-batch: 64}), {@code --help} and the README are all generated from it, so an option
- * cannot exist in one place and be missing in another.
+ * cannot exist in one place and be missing in another. Each option carries its typed default and its
+ * value check ({@link Rule}), as Spark ML's {@code Param}s do; {@link ConfigValues#checkEach()} applies them.
  */
 public enum ConfigKey {
     // ---- data
     DATASET("dataset", ValueType.STRING, "NAME", "sst2",
             "Registry dataset (see `sparkcl datasets list`); with --train-file it only names your data in reports.",
-            Scope.ALL),
+            Scope.ALL,
+            "sst2", null),
     DATA_DIR("data-dir", ValueType.STRING, "PATH", "$SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data",
-            "Data root (Hadoop path) where registry datasets are read from and downloaded to.", Scope.ALL),
+            "Data root (Hadoop path) where registry datasets are read from and downloaded to.", Scope.ALL,
+            null, null),
     TRAIN_FILE("train-file", ValueType.STRING, "PATH", null,
             "Your own training data (JSON lines, JSON array, CSV/TSV with header, Parquet) instead of a registry dataset.",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            null, null),
     DEV_FILE("dev-file", ValueType.STRING, "PATH", null, "Your own dev split (a file in any reader format, with labels).",
-            Scope.TRAIN_EVAL),
+            Scope.TRAIN_EVAL,
+            null, null),
     TEST_FILE("test-file", ValueType.STRING, "PATH", null, "Your own test split (a file in any reader format, with labels).",
-            Scope.TRAIN_EVAL),
+            Scope.TRAIN_EVAL,
+            null, null),
     INPUT("input", ValueType.STRING, "PATH", null,
             "File to predict on (any reader format; labels not needed) instead of a dataset split.",
-            EnumSet.of(Scope.PREDICT)),
+            EnumSet.of(Scope.PREDICT),
+            null, null),
     SPLIT("split", ValueType.STRING, "NAME", "test",
             "Split of --dataset to evaluate or predict on (train, dev, test, …).",
-            EnumSet.of(Scope.EVALUATE, Scope.PREDICT)),
+            EnumSet.of(Scope.EVALUATE, Scope.PREDICT),
+            "test", Checks.notBlank()),
     FORMAT("format", ValueType.STRING, "FMT", "from the file extension",
-            "Format of your files: json, jsonl, csv, tsv or parquet.", Scope.ALL),
-    TEXT_COLUMN("text-column", ValueType.STRING, "COL", "text", "Column holding the text in your files.", Scope.ALL),
+            "Format of your files: json, jsonl, csv, tsv or parquet.", Scope.ALL,
+            null, Checks.oneOf("json", "jsonl", "csv", "tsv", "parquet")),
+    TEXT_COLUMN("text-column", ValueType.STRING, "COL", "text", "Column holding the text in your files.", Scope.ALL,
+            "text", Checks.notBlank()),
     TEXT_PAIR_COLUMN("text-pair-column", ValueType.STRING, "COL", null,
-            "Column holding the second text of sentence-pair tasks.", Scope.ALL),
+            "Column holding the second text of sentence-pair tasks.", Scope.ALL,
+            null, null),
     LABEL_COLUMN("label-column", ValueType.STRING, "COL", "label", "Column holding the label in your files.",
-            Scope.TRAIN_EVAL),
+            Scope.TRAIN_EVAL,
+            "label", Checks.notBlank()),
     LABELS("labels", ValueType.LIST, "L1,L2,…", "sorted distinct labels of the training file",
             "Label names in a fixed order (the class ids); DualCL puts these words in front of every text.",
-            Scope.TRAIN_EVAL),
+            Scope.TRAIN_EVAL,
+            null, Checks.labelList()),
     MAX_BAD_ROWS("max-bad-rows", ValueType.STRING, "N|F", "0.01",
             "Bad rows allowed before the job fails: a count (100) or a fraction of the rows (0.01 or 1%). "
-                    + "Bad rows always go to the quarantine folder.", Scope.ALL),
+                    + "Bad rows always go to the quarantine folder.", Scope.ALL,
+            "0.01", Checks.badRows()),
 
     // ---- model and objective
     MODEL("model", ValueType.STRING, "NAME|DIR", "all-minilm-l6-v2",
             "Train: registry model (tiny-random, all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2) or a HuggingFace "
-                    + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).", Scope.ALL),
+                    + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).", Scope.ALL,
+            "all-minilm-l6-v2", Checks.notBlank()),
     METHOD("method", ValueType.STRING, "ce|scl|dualcl", "dualcl",
             "Objective: cross-entropy, CE + supervised contrastive (Gunel et al.), or dual contrastive (Chen et al.).",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            "dualcl", Checks.method()),
     LAMBDA("lambda", ValueType.DOUBLE, "λ", "0.1 for dualcl, 0.9 for scl",
             "Weight of the contrastive term, in [0,1]: dualcl CE + λ(Lz+Lθ); scl (1-λ)CE + λ·Lscl.",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            null, Checks.inClosed(0, 1)),
     TAU("tau", ValueType.DOUBLE, "τ", "0.1 for dualcl, 0.3 for scl", "Temperature of the contrastive term (> 0).",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            null, Checks.positive()),
     POOLING("pooling", ValueType.STRING, "cls|mean", "cls",
-            "Sentence feature: the [CLS] token (the papers) or the mean over tokens.", Scope.TRAIN_ONLY),
+            "Sentence feature: the [CLS] token (the papers) or the mean over tokens.", Scope.TRAIN_ONLY,
+            "cls", Checks.oneOf("cls", "mean")),
     FREEZE_EMBEDDINGS("freeze-embeddings", ValueType.BOOLEAN, null, "false",
-            "Keep the word-embedding matrix fixed (fewer gradients to synchronise).", Scope.TRAIN_ONLY),
+            "Keep the word-embedding matrix fixed (fewer gradients to synchronise).", Scope.TRAIN_ONLY,
+            false, null),
     DROPOUT("dropout", ValueType.DOUBLE, "P", "the model's own (0.1)",
-            "Hidden and attention dropout probability, in [0,1).", Scope.TRAIN_ONLY),
+            "Hidden and attention dropout probability, in [0,1).", Scope.TRAIN_ONLY,
+            null, Checks.probability()),
     MAX_LENGTH("max-length", ValueType.INT, "N", "128",
             "Maximum tokens per input (label words included for dualcl); longer inputs are truncated and counted.",
-            Scope.ALL),
+            Scope.ALL,
+            128, Checks.range(8, Checks.MAX_POSITIONS)),
 
     // ---- optimisation
     GLOBAL_BATCH("global-batch", ValueType.INT, "B", "32",
             "Rows per optimizer step over all executors; the contrastive term sees the whole global batch.",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            32, Checks.atLeast(1)),
     MICRO_BATCH("micro-batch", ValueType.INT, "M", "min(16, global batch)",
             "Rows per forward/backward pass on an executor (bounds memory); at most --global-batch.",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            null, Checks.atLeast(1)),
     EPOCHS("epochs", ValueType.INT, "N", "3", "Passes over the training data (give this or --steps, not both).",
-            Scope.TRAIN_ONLY),
-    STEPS("steps", ValueType.LONG, "N", null, "Total optimizer steps (instead of --epochs).", Scope.TRAIN_ONLY),
-    LR("lr", ValueType.DOUBLE, "LR", "2e-5", "Peak learning rate of AdamW.", Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            null, Checks.atLeast(1)),
+    STEPS("steps", ValueType.LONG, "N", null, "Total optimizer steps (instead of --epochs).", Scope.TRAIN_ONLY,
+            null, Checks.atLeast(1)),
+    LR("lr", ValueType.DOUBLE, "LR", "2e-5", "Peak learning rate of AdamW.", Scope.TRAIN_ONLY,
+            2e-5, Checks.positive()),
     WARMUP("warmup", ValueType.DOUBLE, "W", "0.1",
             "Linear warm-up: a fraction of the steps if < 1, else a number of steps; then linear decay to 0.",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            0.1, Checks.nonNegative()),
     WEIGHT_DECAY("weight-decay", ValueType.DOUBLE, "WD", "0.01",
-            "AdamW weight decay (not applied to biases and LayerNorm).", Scope.TRAIN_ONLY),
+            "AdamW weight decay (not applied to biases and LayerNorm).", Scope.TRAIN_ONLY,
+            0.01, Checks.nonNegative()),
     MAX_GRAD_NORM("max-grad-norm", ValueType.DOUBLE, "N", "1.0",
-            "Clip the global gradient norm to this value (0 = no clipping).", Scope.TRAIN_ONLY),
+            "Clip the global gradient norm to this value (0 = no clipping).", Scope.TRAIN_ONLY,
+            1.0, Checks.nonNegative()),
     SEED("seed", ValueType.LONG, "S", "42",
-            "Seed of initialisation, data order, sampling, label noise and dropout.", Scope.TRAIN_ONLY),
+            "Seed of initialisation, data order, sampling, label noise and dropout.", Scope.TRAIN_ONLY,
+            42L, null),
 
     // ---- sampling
     FEW_SHOT("few-shot", ValueType.INT, "N", "0 (all)", "Train on N examples per class (seeded).",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            0, Checks.atLeast(0)),
     FRACTION("fraction", ValueType.DOUBLE, "F", "1 (all)",
-            "Train on a per-class stratified fraction of the training split, in (0,1].", Scope.TRAIN_ONLY),
+            "Train on a per-class stratified fraction of the training split, in (0,1].", Scope.TRAIN_ONLY,
+            1.0, Checks.fraction()),
     LABEL_NOISE("label-noise", ValueType.DOUBLE, "P", "0",
             "Flip this fraction of training labels uniformly to another class (robustness experiments), in [0,1).",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            0.0, Checks.probability()),
 
     // ---- run control and outputs
     EVAL_EVERY("eval-every", ValueType.LONG, "N", "0 (end of each epoch)",
-            "Evaluate on dev/test every N steps.", Scope.TRAIN_ONLY),
+            "Evaluate on dev/test every N steps.", Scope.TRAIN_ONLY,
+            0L, Checks.atLeast(0)),
     EVAL_BATCH("eval-batch", ValueType.INT, "N", "64", "Rows per inference pass during evaluation and prediction.",
-            Scope.ALL),
+            Scope.ALL,
+            64, Checks.atLeast(1)),
     CHECKPOINT_EVERY("checkpoint-every", ValueType.LONG, "N", "100",
-            "Write the resumable checkpoint every N steps (0 = only at the end).", Scope.TRAIN_ONLY),
+            "Write the resumable checkpoint every N steps (0 = only at the end).", Scope.TRAIN_ONLY,
+            100L, Checks.atLeast(0)),
     LOG_EVERY("log-every", ValueType.LONG, "N", "10", "Progress line (loss, sequences/s, ETA) every N steps.",
-            Scope.TRAIN_ONLY),
+            Scope.TRAIN_ONLY,
+            10L, Checks.atLeast(1)),
     OUTPUT("output", ValueType.STRING, "PATH", "runs/DATASET-METHOD-TIMESTAMP (train)",
             "Train: the run folder (Hadoop path). Evaluate: where to write the results JSON (optional). "
-                    + "Predict: where to write the predictions (required).", Scope.ALL),
+                    + "Predict: where to write the predictions (required).", Scope.ALL,
+            null, Checks.notBlank()),
     OUTPUT_FORMAT("output-format", ValueType.STRING, "parquet|csv", "parquet", "Format of the predictions.",
-            EnumSet.of(Scope.PREDICT)),
+            EnumSet.of(Scope.PREDICT),
+            "parquet", Checks.oneOf("parquet", "csv")),
     RESUME("resume", ValueType.BOOLEAN, null, "false",
-            "Continue the run in --output from its last checkpoint.", Scope.TRAIN_ONLY),
+            "Continue the run in --output from its last checkpoint.", Scope.TRAIN_ONLY,
+            false, null),
     PARTITIONS("partitions", ValueType.INT, "N", "0 (Spark's default parallelism)",
-            "Partitions of the cached training and evaluation rows.", Scope.ALL),
+            "Partitions of the cached training and evaluation rows.", Scope.ALL,
+            0, Checks.atLeast(0)),
     MASTER("master", ValueType.STRING, "URL", "local[*]",
             "Spark master (local[*], spark://host:7077, yarn, k8s://…); the launcher then uses spark-submit.",
-            Scope.ALL);
+            Scope.ALL,
+            null, Checks.notBlank());
 
     /** Which subcommand an option belongs to. */
     public enum Scope {
@@ -133,14 +176,35 @@ public enum ConfigKey {
     private final String defaultText;
     private final String help;
     private final Set<Scope> scopes;
+    private final Object defaultValue;
+    private final Rule rule;
 
+    /** A value check of one option on its own; rules that relate options live in the typed config parts. */
+    @FunctionalInterface
+    public interface Rule {
+        /** @throws ConfigException naming {@code key} when {@code value} (already parsed) is not allowed */
+        void check(ConfigKey key, Object value);
+    }
+
+    /** An option without a typed default or a rule (its default, if any, depends on other options). */
     ConfigKey(String key, ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes) {
+        this(key, type, paramLabel, defaultText, help, scopes, null, null);
+    }
+
+    /**
+     * @param defaultValue the parsed default (null: none, or one that depends on other options)
+     * @param rule         the check of a given value (null: any value of the type)
+     */
+    ConfigKey(String key, ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes,
+              Object defaultValue, Rule rule) {
         this.key = key;
         this.type = type;
         this.paramLabel = paramLabel;
         this.defaultText = defaultText;
         this.help = help;
         this.scopes = scopes;
+        this.defaultValue = defaultValue;
+        this.rule = rule;
     }
 
     /** The name without dashes, as used in YAML files. */
@@ -169,6 +233,18 @@ public enum ConfigKey {
 
     public String help() {
         return help;
+    }
+
+    /** The typed default (String, Integer, Long, Double, Boolean), or null when there is none or it is derived. */
+    public Object defaultValue() {
+        return defaultValue;
+    }
+
+    /** Checks a parsed value of this option (no-op for options without a rule); the one place of each check. */
+    public void check(Object value) {
+        if (rule != null && value != null) {
+            rule.check(this, value);
+        }
     }
 
     public boolean appliesTo(Scope scope) {

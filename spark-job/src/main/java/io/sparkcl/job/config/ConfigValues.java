@@ -10,7 +10,9 @@ import java.util.Map;
  * before defaults are applied. Later {@link #set} calls win, which is how command-line overrides beat
  * the YAML file.
  */
-public final class ConfigValues {
+public final class ConfigValues implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, String> origins = new EnumMap<>(ConfigKey.class);
 
@@ -34,6 +36,18 @@ public final class ConfigValues {
         return this;
     }
 
+    /** Applies each given option's own check ({@link ConfigKey#check}); throws naming the first bad option. */
+    public ConfigValues checkEach() {
+        values.forEach(ConfigKey::check);
+        return this;
+    }
+
+    /** The given value, else the option's typed default from {@link ConfigKey} (null when it has none). */
+    public Object valueOrDefault(ConfigKey key) {
+        Object v = values.get(key);
+        return v != null ? v : key.defaultValue();
+    }
+
     public boolean isSet(ConfigKey key) {
         return values.containsKey(key);
     }
@@ -46,29 +60,20 @@ public final class ConfigValues {
         return Collections.unmodifiableMap(values);
     }
 
-    public String string(ConfigKey key, String dflt) {
-        Object v = values.get(key);
-        return v == null ? dflt : (String) v;
+    /**
+     * The value, else the option's typed default ({@link ConfigKey#defaultValue()}); null when neither exists.
+     * The type is the option's {@link ValueType}: String, Integer, Long, Double, Boolean or List&lt;String&gt;.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey key) {
+        return (T) valueOrDefault(key);
     }
 
-    public int integer(ConfigKey key, int dflt) {
+    /** The value, else {@code dflt} (for defaults that depend on other options). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey key, T dflt) {
         Object v = values.get(key);
-        return v == null ? dflt : (Integer) v;
-    }
-
-    public long longValue(ConfigKey key, long dflt) {
-        Object v = values.get(key);
-        return v == null ? dflt : (Long) v;
-    }
-
-    public double number(ConfigKey key, double dflt) {
-        Object v = values.get(key);
-        return v == null ? dflt : (Double) v;
-    }
-
-    public boolean flag(ConfigKey key) {
-        Object v = values.get(key);
-        return v != null && (Boolean) v;
+        return v == null ? dflt : (T) v;
     }
 
     @SuppressWarnings("unchecked")

@@ -5,9 +5,8 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 import static io.sparkcl.job.config.ConfigKey.*;
 
@@ -24,22 +23,24 @@ import static io.sparkcl.job.config.ConfigKey.*;
 public record EvaluateConfig(String model, String dataset, String split, String dataDir, String devFile,
                              String testFile, String format, String textColumn, String textPairColumn,
                              String labelColumn, List<String> labels, String maxBadRows, int maxLength,
-                             int evalBatch, int partitions, String output, String master) implements Serializable {
+                             int evalBatch, int partitions, String output, String master)
+        implements InferenceInput, Serializable {
 
     public EvaluateConfig {
         labels = labels == null ? List.of() : List.copyOf(labels);
     }
 
+    /** Resolves the given options (checking each on its own) with the defaults of {@link ConfigKey}. */
     public static EvaluateConfig from(ConfigValues v) {
+        v.checkEach();
         boolean userFile = v.isSet(DEV_FILE) || v.isSet(TEST_FILE);
-        return new EvaluateConfig(v.string(MODEL, null),
-                v.string(DATASET, userFile ? TrainConfig.USER_DATASET : TrainConfig.DEFAULT_DATASET).toLowerCase(),
-                v.string(SPLIT, v.isSet(DEV_FILE) && !v.isSet(TEST_FILE) ? "dev" : "test"),
-                v.string(DATA_DIR, null), v.string(DEV_FILE, null), v.string(TEST_FILE, null), v.string(FORMAT, null),
-                v.string(TEXT_COLUMN, "text"), v.string(TEXT_PAIR_COLUMN, null), v.string(LABEL_COLUMN, "label"),
-                v.list(LABELS), v.string(MAX_BAD_ROWS, TrainConfig.DEFAULT_MAX_BAD_ROWS),
-                v.integer(MAX_LENGTH, 0), v.integer(EVAL_BATCH, TrainConfig.DEFAULT_EVAL_BATCH),
-                v.integer(PARTITIONS, 0), v.string(OUTPUT, null), v.string(MASTER, null));
+        return new EvaluateConfig(v.get(MODEL, null),
+                v.get(DATASET, userFile ? DataConfig.USER_DATASET : v.get(DATASET)).toLowerCase(Locale.ROOT),
+                v.get(SPLIT, v.isSet(DEV_FILE) && !v.isSet(TEST_FILE) ? "dev" : v.get(SPLIT)),
+                v.get(DATA_DIR), v.get(DEV_FILE), v.get(TEST_FILE), v.get(FORMAT),
+                v.get(TEXT_COLUMN), v.get(TEXT_PAIR_COLUMN), v.get(LABEL_COLUMN), v.list(LABELS),
+                v.get(MAX_BAD_ROWS), v.get(MAX_LENGTH, 0), v.get(EVAL_BATCH), v.get(PARTITIONS),
+                v.get(OUTPUT), v.get(MASTER));
     }
 
     public boolean usesRegistryDataset() {
@@ -47,13 +48,16 @@ public record EvaluateConfig(String model, String dataset, String split, String 
     }
 
     /** The user file to evaluate (test file first), or null for a registry dataset. */
+    @Override
     public String userFile() {
         return testFile != null ? testFile : devFile;
     }
 
     public EvaluateConfig validate(DatasetCatalog catalog, Configuration conf) {
-        Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or evaluate your own file with --test-file", split, format,
-                maxBadRows, maxLength, evalBatch, partitions, conf);
+        ModelFolder.check(model, conf);
+        if (usesRegistryDataset()) {
+            Checks.registryDataset(dataset, catalog, "or evaluate your own file with --test-file");
+        }
         if (output != null) {
             OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, false, false, conf);
         }
@@ -62,24 +66,6 @@ public record EvaluateConfig(String model, String dataset, String split, String 
 
     public EvaluateConfig validate() {
         return validate(DatasetCatalog.registry(), new Configuration());
-    }
-
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(MODEL.key(), model);
-        m.put(DATASET.key(), dataset);
-        m.put(SPLIT.key(), split);
-        putIf(m, DEV_FILE, devFile);
-        putIf(m, TEST_FILE, testFile);
-        putIf(m, OUTPUT, output);
-        m.put(EVAL_BATCH.key(), evalBatch);
-        return m;
-    }
-
-    private static void putIf(Map<String, Object> m, ConfigKey k, Object v) {
-        if (v != null) {
-            m.put(k.key(), v);
-        }
     }
 
     /** Checks for the fine-tuned model folder given to evaluate and predict. */

@@ -3,9 +3,7 @@ package io.sparkcl.job.config;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 import static io.sparkcl.job.config.ConfigKey.*;
 
@@ -21,28 +19,39 @@ import static io.sparkcl.job.config.ConfigKey.*;
 public record PredictConfig(String model, String dataset, String split, String input, String dataDir,
                             String format, String textColumn, String textPairColumn, String maxBadRows,
                             int maxLength, int evalBatch, int partitions, String output, String outputFormat,
-                            String master) implements Serializable {
+                            String master) implements InferenceInput, Serializable {
 
+    /** Resolves the given options (checking each on its own) with the defaults of {@link ConfigKey}. */
     public static PredictConfig from(ConfigValues v) {
-        return new PredictConfig(v.string(MODEL, null),
-                v.string(DATASET, v.isSet(INPUT) ? TrainConfig.USER_DATASET : TrainConfig.DEFAULT_DATASET)
-                        .toLowerCase(Locale.ROOT),
-                v.string(SPLIT, "test"), v.string(INPUT, null), v.string(DATA_DIR, null), v.string(FORMAT, null),
-                v.string(TEXT_COLUMN, "text"), v.string(TEXT_PAIR_COLUMN, null),
-                v.string(MAX_BAD_ROWS, TrainConfig.DEFAULT_MAX_BAD_ROWS), v.integer(MAX_LENGTH, 0),
-                v.integer(EVAL_BATCH, TrainConfig.DEFAULT_EVAL_BATCH), v.integer(PARTITIONS, 0),
-                v.string(OUTPUT, null), v.string(OUTPUT_FORMAT, "parquet").toLowerCase(Locale.ROOT),
-                v.string(MASTER, null));
+        v.checkEach();
+        return new PredictConfig(v.get(MODEL, null),
+                v.get(DATASET, v.isSet(INPUT) ? DataConfig.USER_DATASET : v.get(DATASET)).toLowerCase(Locale.ROOT),
+                v.get(SPLIT), v.get(INPUT), v.get(DATA_DIR), v.get(FORMAT), v.get(TEXT_COLUMN),
+                v.get(TEXT_PAIR_COLUMN), v.get(MAX_BAD_ROWS), v.get(MAX_LENGTH, 0), v.get(EVAL_BATCH),
+                v.get(PARTITIONS), v.get(OUTPUT), v.<String>get(OUTPUT_FORMAT).toLowerCase(Locale.ROOT),
+                v.get(MASTER));
     }
 
     public boolean usesRegistryDataset() {
         return input == null;
     }
 
+    @Override
+    public String userFile() {
+        return input;
+    }
+
+    /** A registry split has labels (the output shows them); a file given with {@code --input} needs none. */
+    @Override
+    public String labelColumn() {
+        return input == null ? "label" : null;
+    }
+
     public PredictConfig validate(DatasetCatalog catalog, Configuration conf) {
-        Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or predict on your own file with --input", split, format,
-                maxBadRows, maxLength, evalBatch, partitions, conf);
-        Checks.oneOf(OUTPUT_FORMAT, outputFormat, "parquet", "csv");
+        EvaluateConfig.ModelFolder.check(model, conf);
+        if (usesRegistryDataset()) {
+            Checks.registryDataset(dataset, catalog, "or predict on your own file with --input");
+        }
         if (output == null || output.isBlank()) {
             throw new ConfigException(OUTPUT, "give the folder the predictions are written to");
         }
@@ -52,19 +61,5 @@ public record PredictConfig(String model, String dataset, String split, String i
 
     public PredictConfig validate() {
         return validate(DatasetCatalog.registry(), new Configuration());
-    }
-
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(MODEL.key(), model);
-        if (input != null) {
-            m.put(INPUT.key(), input);
-        } else {
-            m.put(DATASET.key(), dataset);
-            m.put(SPLIT.key(), split);
-        }
-        m.put(OUTPUT.key(), output);
-        m.put(OUTPUT_FORMAT.key(), outputFormat);
-        return m;
     }
 }

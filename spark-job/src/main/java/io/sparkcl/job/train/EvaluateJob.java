@@ -27,17 +27,13 @@ public final class EvaluateJob {
     }
 
     public static EvalMetrics run(EvaluateConfig c, SparkSession spark) {
+        InferenceData data = InferenceData.read(spark, c, c.output() != null ? c.output() + "/quarantine" : null);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
-        String quarantine = c.output() != null ? c.output() + "/quarantine" : null;
-        InferenceData data = InferenceData.read(spark, model, c.dataset(), c.split(), c.dataDir(), c.userFile(),
-                c.format(), c.textColumn(), c.textPairColumn(), c.labelColumn(), c.maxBadRows(), c.maxLength(),
-                c.partitions(), quarantine);
         if (data.rows().filter(r -> r.label() < 0).count() > 0) {
             throw new IllegalArgumentException("split '" + c.split() + "' of " + c.dataset()
                     + " has unlabelled rows: evaluation needs labels (GLUE test splits have none; use dev)");
         }
-        EvalMetrics m = evaluate(jsc, model, data, c.split(), c.evalBatch());
+        EvalMetrics m = evaluate(jsc, data, c.split(), c.evalBatch());
         Map<String, Object> out = new LinkedHashMap<>(m.toMap());
         out.put("model", c.model());
         out.put("dataset", c.userFile() != null ? c.userFile() : c.dataset());
@@ -53,14 +49,13 @@ public final class EvaluateJob {
         return m;
     }
 
-    static EvalMetrics evaluate(JavaSparkContext jsc, FineTunedModel model, InferenceData data, String split,
-                                int batch) {
-        ModelSpec spec = new ModelSpec(model.config(), model.labels().size(), model.pooling().name().toLowerCase(Locale.ROOT));
+    static EvalMetrics evaluate(JavaSparkContext jsc, InferenceData data, String split, int batch) {
+        FineTunedModel model = data.model();
+        ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
         try {
             ConfusionMatrix cm = DistributedEvaluator.confusion(data.rows(), spec, params,
-                    UUID.randomUUID().getMostSignificantBits(), model.head() == FineTunedModel.Head.DUALCL, data.padTokenId(),
-                    batch);
+                    UUID.randomUUID().getMostSignificantBits(), data.padTokenId(), batch);
             return EvalMetrics.of(split, cm, model.labels());
         } finally {
             params.unpersist(false);

@@ -1,12 +1,13 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.EpochOrder;
+import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.exec.ExecutorModels;
-import io.sparkcl.job.train.exec.MicroBatches;
-import io.sparkcl.job.train.exec.StepObjective;
 import io.sparkcl.losses.ContrastivePart;
 import io.sparkcl.losses.CrossEntropyPart;
+import io.sparkcl.losses.Objective;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.encoder.ForwardState;
@@ -24,54 +25,56 @@ import java.util.List;
  * second pass. Same optimizer (clipping, AdamW, schedule) as the distributed trainer.
  */
 public final class LocalReferenceTrainer {
-    private final TrainerSettings s;
+    private final TrainConfig c;
     private final List<TrainingRow> rowsByIndex;
     private final ModelStart start;
 
     /** @param rowsByIndex the training rows, {@code rowsByIndex.get(i).index() == i} */
-    public LocalReferenceTrainer(TrainerSettings settings, List<TrainingRow> rowsByIndex, ModelStart start) {
+    public LocalReferenceTrainer(TrainConfig config, List<TrainingRow> rowsByIndex, ModelStart start) {
         for (int i = 0; i < rowsByIndex.size(); i++) {
             if (rowsByIndex.get(i).index() != i) {
                 throw new IllegalArgumentException("rowsByIndex[" + i + "] has index " + rowsByIndex.get(i).index());
             }
         }
-        this.s = settings;
+        this.c = config;
         this.rowsByIndex = rowsByIndex;
         this.start = start;
     }
 
     /** Runs the configured number of steps and returns the final flat parameters; losses per step in {@code losses}. */
     public float[] train(int padId, List<Double> losses) {
-        EpochOrder order = new EpochOrder(s.seed(), rowsByIndex.size(), s.globalBatch());
-        long total = ExactTrainer.totalSteps(s, order);
-        StepObjective objective = new StepObjective(s.method(), s.lambda(), s.tau());
-        ParameterUpdater updater = new ParameterUpdater(start, s, total);
-        BertParameters params = BertParameters.randomInit(start.config(), start.numLabels(), 0L, DataType.FLOAT);
-        BertEncoderModel model = new BertEncoderModel(params, ExecutorModels.pooling(s.pooling()));
-        boolean dual = objective.isDualCl();
+        long seed = c.schedule().seed();
+        EpochOrder order = new EpochOrder(seed, rowsByIndex.size(), c.schedule().globalBatch());
+        long total = c.schedule().totalSteps(order.stepsPerEpoch());
+        Objective objective = c.objective().objective();
+        ParameterUpdater updater = new ParameterUpdater(start, c.optim(), total);
+        BertParameters params = BertParameters.zeros(start.config(), start.numLabels(), DataType.FLOAT);
+        BertEncoderModel model = new BertEncoderModel(params, c.model().pooling());
+        ClassifierHead head = c.model().head();
+        boolean dual = head.labelAwareInput();
         for (long step = 0; step < total; step++) {
-            params.flat().assign(Nd4j.createFromArray(updater.params()).reshape(params.flat().shape()));
+            params.assignFlat(updater.params());
             List<TrainingRow> batch = new ArrayList<>();
             for (long i : order.batch(step)) {
                 batch.add(rowsByIndex.get((int) i));
             }
-            int[] y = MicroBatches.labels(batch);
-            ForwardState st = model.forward(MicroBatches.encode(batch, padId, s.seed(), step, dual), true);
+            INDArray y = Nd4j.createFromArray(RowBatches.labels(batch));
+            ForwardState st = model.forward(RowBatches.encode(batch, padId, head, seed, step), true);
             INDArray z = st.pooled();
             INDArray theta = dual ? st.labelFeatures() : null;
-            CrossEntropyPart ce = objective.localCrossEntropy(dual ? null : st.logits(), z, theta, y, batch.size());
+            CrossEntropyPart ce = objective.crossEntropy(dual ? null : st.logits(), z, theta, y, batch.size());
             INDArray gradZ = ce.gradFeatures();
             INDArray gradTheta = ce.gradLabelFeatures();
             double loss = ce.value();
-            if (objective.hasContrastive()) {
+            if (c.objective().hasContrastive()) {
                 // the contrastive term in float64, as the distributed driver computes it
-                ContrastivePart c = objective.contrastive(z.castTo(DataType.DOUBLE),
+                ContrastivePart con = objective.contrastive(z.castTo(DataType.DOUBLE),
                         dual ? theta.castTo(DataType.DOUBLE) : null, y);
-                loss += c.value();
-                INDArray gz = c.gradFeatures().castTo(DataType.FLOAT);
+                loss += con.value();
+                INDArray gz = con.gradFeatures().castTo(DataType.FLOAT);
                 gradZ = gradZ == null ? gz : gradZ.add(gz);
                 if (dual) {
-                    gradTheta = gradTheta.add(c.gradLabelFeatures().castTo(DataType.FLOAT));
+                    gradTheta = gradTheta.add(con.gradLabelFeatures().castTo(DataType.FLOAT));
                 }
             }
             INDArray grad = Nd4j.zeros(DataType.FLOAT, params.flat().length());

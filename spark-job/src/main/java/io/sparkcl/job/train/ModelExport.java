@@ -1,6 +1,7 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.train.report.RunFolder;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import io.sparkcl.model.encoder.BertConfig;
 import io.sparkcl.model.encoder.BertParameters;
@@ -9,8 +10,6 @@ import io.sparkcl.model.tokenizer.TokenizerSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,18 +28,12 @@ public final class ModelExport {
     private ModelExport() {
     }
 
-    public static BertParameters parameters(BertConfig config, int numLabels, float[] flat) {
-        BertParameters p = BertParameters.randomInit(config, numLabels, 0L, DataType.FLOAT);
-        p.flat().assign(Nd4j.createFromArray(flat).reshape(p.flat().shape()));
-        return p;
-    }
-
     /** Writes the model into {@code <run>/<name>} (atomically: FineTunedModel's own rename, or upload + rename). */
     public static String save(RunFolder run, String name, BertConfig config, int numLabels, float[] flat,
-                              Pooling pooling, List<String> labels, List<String> labelTexts, TokenizerSpec tokenizer,
-                              int maxLength, Map<String, ?> trainingConfig) {
-        FineTunedModel model = FineTunedModel.of(parameters(config, numLabels, flat), pooling, labels, labelTexts,
-                tokenizer, maxLength, trainingConfig);
+                              Pooling pooling, ClassifierHead head, List<String> labels, List<String> labelTexts,
+                              TokenizerSpec tokenizer, int maxLength, Map<String, ?> trainingConfig) {
+        FineTunedModel model = FineTunedModel.of(BertParameters.fromFlat(config, numLabels, flat), pooling, head,
+                labels, labelTexts, tokenizer, maxLength, trainingConfig);
         Path target = run.path(name);
         try {
             if ("file".equals(target.toUri().getScheme()) || target.toUri().getScheme() == null) {

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.OptimConfig;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.optim.AdamW;
 import io.sparkcl.model.optim.GradientClipping;
@@ -18,15 +19,15 @@ import java.io.UncheckedIOException;
  * Global-norm gradient clipping, then AdamW (no decay on biases and LayerNorm) at the learning rate of a
  * linear warm-up / linear decay schedule.
  */
-public final class ParameterUpdater {
+public final class ParameterUpdater implements Checkpointable {
     private final INDArray params;
     private final AdamW adamw;
     private final LearningRateSchedule schedule;
     private final double maxGradNorm;
 
-    public ParameterUpdater(ModelStart start, TrainerSettings s, long totalSteps) {
+    public ParameterUpdater(ModelStart start, OptimConfig s, long totalSteps) {
         this.params = Nd4j.createFromArray(start.params().clone());
-        BertParameters layout = BertParameters.randomInit(start.config(), start.numLabels(), 0L, DataType.FLOAT);
+        BertParameters layout = BertParameters.zeros(start.config(), start.numLabels(), DataType.FLOAT);
         INDArray decayMask = layout.weightDecayMask();
         if (decayMask.length() != params.length()) {
             throw new IllegalArgumentException("initial parameters have " + params.length() + " values, the model needs "
@@ -37,9 +38,7 @@ public final class ParameterUpdater {
             long[] range = layout.wordEmbeddingRange();
             adamw.freezeRange(range[0], range[1]);
         }
-        long warmupSteps = s.warmup() > 0 && s.warmup() < 1 ? (long) Math.ceil(s.warmup() * totalSteps)
-                : Math.min(totalSteps, (long) s.warmup());
-        this.schedule = new LearningRateSchedule(s.lr(), warmupSteps, totalSteps);
+        this.schedule = new LearningRateSchedule(s.lr(), s.warmupSteps(totalSteps), totalSteps);
         this.maxGradNorm = s.maxGradNorm();
     }
 
@@ -61,10 +60,12 @@ public final class ParameterUpdater {
     }
 
     /** A copy of the current parameters. */
+    @Override
     public float[] params() {
         return params.data().asFloat();
     }
 
+    @Override
     public byte[] saveState() {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -75,6 +76,7 @@ public final class ParameterUpdater {
         }
     }
 
+    @Override
     public void restore(float[] newParams, byte[] optimizerState) {
         if (newParams.length != params.length()) {
             throw new IllegalArgumentException("checkpoint has " + newParams.length + " parameters, the model "

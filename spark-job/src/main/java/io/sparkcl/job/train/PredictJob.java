@@ -3,14 +3,13 @@ package io.sparkcl.job.train;
 import io.sparkcl.job.config.PredictConfig;
 import io.sparkcl.job.train.data.InferenceData;
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.eval.RowPredictor;
-import io.sparkcl.job.train.exec.ExecutorModels;
+import io.sparkcl.job.train.eval.DistributedEvaluator;
+import io.sparkcl.job.train.exec.PartitionTask;
 import io.sparkcl.job.train.exec.ModelSpec;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
-import io.sparkcl.model.encoder.BertEncoderModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -44,22 +42,20 @@ public final class PredictJob {
 
     /** Returns the number of rows written. */
     public static long run(PredictConfig c, SparkSession spark) {
+        InferenceData data = InferenceData.read(spark, c, c.output() + "/_quarantine");
+        FineTunedModel model = data.model();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        FineTunedModel model = ModelExport.load(c.model(), jsc.hadoopConfiguration());
-        InferenceData data = InferenceData.read(spark, model, c.dataset(), c.split(), c.dataDir(), c.input(), c.format(),
-                c.textColumn(), c.textPairColumn(), c.input() == null ? "label" : null, c.maxBadRows(), c.maxLength(),
-                c.partitions(), c.output() + "/_quarantine");
         List<String> labels = model.labels();
-        ModelSpec spec = new ModelSpec(model.config(), labels.size(), model.pooling().name().toLowerCase(Locale.ROOT));
+        ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
         try {
             StructType schema = new StructType()
                     .add("pid", DataTypes.StringType, false)
                     .add("predicted_id", DataTypes.IntegerType, false)
                     .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-            JavaRDD<Row> predicted = data.rows().mapPartitions(new Predict(spec, params,
-                    UUID.randomUUID().getMostSignificantBits(), model.head() == FineTunedModel.Head.DUALCL,
-                    data.padTokenId(), c.evalBatch()));
+            JavaRDD<Row> predicted = data.rows().mapPartitions(new PartitionTask<>(spec, params,
+                    UUID.randomUUID().getMostSignificantBits(), new Predict(spec, data.padTokenId(), c.evalBatch())))
+                    .flatMap(List::iterator);
             Dataset<Row> p = spark.createDataFrame(predicted, schema);
             List<Column> cols = new ArrayList<>(List.of(col("id"), col("text"), col("text_pair"), col("label")));
             Column labelArray = org.apache.spark.sql.functions.array(labels.stream()
@@ -87,32 +83,14 @@ public final class PredictJob {
         }
     }
 
-    static final class Predict implements FlatMapFunction<Iterator<TrainingRow>, Row> {
-        private final ModelSpec spec;
-        private final Broadcast<float[]> params;
-        private final long version;
-        private final boolean dualCl;
-        private final int padId;
-        private final int batch;
-
-        Predict(ModelSpec spec, Broadcast<float[]> params, long version, boolean dualCl, int padId, int batch) {
-            this.spec = spec;
-            this.params = params;
-            this.version = version;
-            this.dualCl = dualCl;
-            this.padId = padId;
-            this.batch = batch;
+    /** One output row per input row: id, predicted class id, probabilities. */
+    static final class Predict extends DistributedEvaluator.ScoredRows<List<Row>> {
+        Predict(ModelSpec spec, int padId, int batch) {
+            super(spec, padId, batch);
         }
 
         @Override
-        public Iterator<Row> call(Iterator<TrainingRow> it) {
-            List<TrainingRow> rows = new ArrayList<>();
-            it.forEachRemaining(rows::add);
-            if (rows.isEmpty()) {
-                return java.util.Collections.emptyIterator();
-            }
-            BertEncoderModel model = ExecutorModels.get(spec, version, params.value());
-            List<float[]> probs = RowPredictor.probabilities(model, rows, dualCl, padId, batch);
+        protected List<Row> result(List<TrainingRow> rows, List<float[]> probs) {
             List<Row> out = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 float[] p = probs.get(i);
@@ -120,10 +98,10 @@ public final class PredictJob {
                 for (int k = 0; k < p.length; k++) {
                     boxed[k] = p[k];
                 }
-                out.add(RowFactory.create(rows.get(i).id(), RowPredictor.argmax(p),
+                out.add(RowFactory.create(rows.get(i).id(), ClassifierHead.argmax(p),
                         scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(boxed)).toSeq()));
             }
-            return out.iterator();
+            return out;
         }
     }
 }

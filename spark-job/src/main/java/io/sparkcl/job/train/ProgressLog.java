@@ -1,6 +1,6 @@
 package io.sparkcl.job.train;
 
-import io.sparkcl.job.train.exec.ExactStepRunner;
+import io.sparkcl.losses.ObjectiveParts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,7 @@ final class ProgressLog {
         this.firstStep = firstStep;
     }
 
-    void step(long step, ExactStepRunner.StepResult r, ParameterUpdater.Update u, long wallNanos) {
+    void step(long step, ObjectiveParts parts, ParameterUpdater.Update u, long wallNanos) {
         long done = step + 1;
         if (done % every != 0 && done != total && step != firstStep) {
             return;
@@ -30,7 +30,7 @@ final class ProgressLog {
         long etaS = Math.round(perStep * (total - done));
         LOG.info(String.format("step %d/%d loss %.4f (ce %.4f, contrastive %.4f) lr %.2e |g| %.3f %.1f seq/s "
                         + "step %.0f ms ETA %dh%02dm%02ds",
-                done, total, r.parts().total(), r.parts().ce(), r.parts().contrastive(), u.learningRate(), u.gradNorm(),
+                done, total, parts.total(), parts.ce(), parts.contrastive(), u.learningRate(), u.gradNorm(),
                 batch / (wallNanos / 1e9), wallNanos / 1e6, etaS / 3600, (etaS / 60) % 60, etaS % 60));
     }
 }

@@ -1,12 +1,12 @@
 package io.sparkcl.job.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.TrainingDataBuilder;
 import io.sparkcl.job.train.eval.EvalMetrics;
+import io.sparkcl.job.train.exec.FaultInjection;
 import io.sparkcl.job.train.report.RunFolder;
 import io.sparkcl.model.encoder.BertConfig;
-import io.sparkcl.model.encoder.Pooling;
 import io.sparkcl.model.registry.ModelRegistry;
 import io.sparkcl.model.registry.PretrainedModel;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code sparkcl train}: data → tokenised cached rows → exact global-batch training on Spark → final
- * evaluation, model and reports in the run folder. Prints the test accuracy.
+ * {@code sparkcl train}, whatever the mode: the run folder (config.yaml, trainer.json, data.json), data →
+ * tokenised cached rows, the starting model, the {@link Trainer}, then the final and best models and
+ * summary.json. Prints the test accuracy.
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -30,31 +31,32 @@ public final class TrainJob {
 
     /** Entry point of the command line. */
     public static TrainSummary run(TrainConfig config, SparkSession spark) {
-        return run(TrainerSettings.from(config), spark, config.toYaml());
+        return run(config, spark, FaultInjection.NONE);
     }
 
-    /**
-     * @param resolvedConfigYaml the command line's resolved config (written as config.yaml), or null
-     */
-    public static TrainSummary run(TrainerSettings s, SparkSession spark, String resolvedConfigYaml) {
+    /** @param faults test seam ({@link FaultInjection#NONE} in production) */
+    public static TrainSummary run(TrainConfig c, SparkSession spark, FaultInjection faults) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        RunFolder run = new RunFolder(s.output(), jsc.hadoopConfiguration());
-        if (resolvedConfigYaml != null) {
-            run.writeString("config.yaml", resolvedConfigYaml);
-        }
-        Map<String, Object> settings = settingsMap(s);
+        Trainer trainer = new ExactTrainer();
+        RunFolder run = new RunFolder(c.run().output(), jsc.hadoopConfiguration());
+        run.writeString("config.yaml", c.toYaml());
+        Map<String, Object> settings = new LinkedHashMap<>(c.toMap());
+        settings.put("mode", trainer.mode());
         run.writeJson("trainer.json", settings);
-        LOG.info("training {} on {} with {} (λ {}, τ {}), global batch {}, micro-batch {}, run folder {}", s.model(),
-                s.dataset(), s.method(), s.lambda(), s.tau(), s.globalBatch(), s.microBatch(), run.root());
+        LOG.info("training {} on {} with {} (λ {}, τ {}), global batch {}, micro-batch {}, run folder {}",
+                c.model().model(), c.data().dataset(), c.objective().method().id(), c.objective().lambda(),
+                c.objective().tau(), c.schedule().globalBatch(), c.schedule().microBatch(), run.root());
 
         long t0 = System.nanoTime();
-        TrainingDataBuilder builder = new TrainingDataBuilder(spark, s, run.path("quarantine").toString()).read();
+        ModelConfig m = c.model();
+        TrainingDataBuilder builder = new TrainingDataBuilder(spark, c.data(), m, run.path("quarantine").toString())
+                .read();
         int k = builder.labels().size();
-        PretrainedModel pm = ModelRegistry.load(s.model(), k);
-        BertConfig config = s.dropout() >= 0 ? pm.config().withDropout(s.dropout(), s.dropout()) : pm.config();
-        if (s.maxLength() > config.maxPositionEmbeddings() - config.positionOffset()) {
-            throw new IllegalArgumentException("--max-length " + s.maxLength() + " exceeds the "
-                    + (config.maxPositionEmbeddings() - config.positionOffset()) + " positions of model " + s.model());
+        PretrainedModel pm = ModelRegistry.load(m.model(), k);
+        BertConfig config = m.dropout() >= 0 ? pm.config().withDropout(m.dropout(), m.dropout()) : pm.config();
+        if (m.maxLength() > config.maxPositionEmbeddings() - config.positionOffset()) {
+            throw new IllegalArgumentException("--max-length " + m.maxLength() + " exceeds the "
+                    + (config.maxPositionEmbeddings() - config.positionOffset()) + " positions of model " + m.model());
         }
         TrainingData data = builder.tokenize(pm.tokenizerSpec());
         run.writeJson("data.json", data.report());
@@ -62,20 +64,19 @@ public final class TrainJob {
 
         ModelStart start = new ModelStart(config, k, pm.parameters().flat().dup().data().asFloat());
         long t1 = System.nanoTime();
-        TrainResult r = new ExactTrainer(jsc, s, data, start, run).train();
+        TrainResult r = trainer.train(new TrainingRun(jsc, c, data, start, run, faults));
         double seconds = (System.nanoTime() - t1) / 1e9;
 
-        Pooling pooling = Pooling.parse(s.pooling());
-        String modelFolder = ModelExport.save(run, "model", config, k, r.finalParams(), pooling, data.labels(),
-                builder.labelTexts(), pm.tokenizerSpec(), s.maxLength(), settings);
+        String modelFolder = ModelExport.save(run, "model", config, k, r.finalParams(), m.pooling(), m.head(),
+                data.labels(), builder.labelTexts(), pm.tokenizerSpec(), m.maxLength(), settings);
         if (r.bestParams() != null) {
-            ModelExport.save(run, "best-model", config, k, r.bestParams(), pooling, data.labels(),
-                    builder.labelTexts(), pm.tokenizerSpec(), s.maxLength(), settings);
+            ModelExport.save(run, "best-model", config, k, r.bestParams(), m.pooling(), m.head(), data.labels(),
+                    builder.labelTexts(), pm.tokenizerSpec(), m.maxLength(), settings);
         }
-        long stepsPerEpoch = Math.max(1, data.numTrain() / s.globalBatch());
-        TrainSummary summary = new TrainSummary(run.root().toString(), modelFolder, s.method(), r.steps(),
-                (int) ((r.steps() + stepsPerEpoch - 1) / stepsPerEpoch), r.lastLoss(), r.finalEval(), r.bestMetric(),
-                r.bestStep(), seconds, dataSeconds, r.sequencesPerSecond(), r.meanSecondsPerStep(),
+        long stepsPerEpoch = Math.max(1, data.numTrain() / c.schedule().globalBatch());
+        TrainSummary summary = new TrainSummary(run.root().toString(), modelFolder, c.objective().method().id(),
+                r.steps(), (int) ((r.steps() + stepsPerEpoch - 1) / stepsPerEpoch), r.lastLoss(), r.finalEval(),
+                r.bestMetric(), r.bestStep(), seconds, dataSeconds, r.sequencesPerSecond(), r.meanSecondsPerStep(),
                 r.meanOverheadSeconds());
         Map<String, Object> json = summary.toMap();
         json.put("data", data.report());
@@ -96,16 +97,5 @@ public final class TrainJob {
                 summary.meanStepOverheadSeconds() * 1000, summary.modelFolder());
         LOG.info(line);
         System.out.println(line);
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> settingsMap(TrainerSettings s) {
-        Map<String, Object> m = new ObjectMapper().convertValue(s, LinkedHashMap.class);
-        m.remove("injectNanAtStep");
-        m.remove("stopAfterStep");
-        m.remove("failTaskAtStep");
-        m.remove("dualCl");
-        m.put("mode", "exact");
-        return m;
     }
 }

@@ -26,24 +26,19 @@ public record TrainSummary(String runFolder, String modelFolder, String method, 
         return t == null ? Double.NaN : t.accuracy();
     }
 
+    /** summary.json, keys in reading order. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_folder", runFolder);
-        m.put("model", modelFolder);
-        m.put("method", method);
-        m.put("steps", steps);
-        m.put("epochs", epochsSeen);
-        m.put("last_loss", lastLoss);
-        m.put("seconds", seconds);
-        m.put("data_seconds", dataSeconds);
-        m.put("sequences_per_second", sequencesPerSecond);
-        m.put("mean_step_seconds", meanStepSeconds);
-        m.put("mean_step_overhead_seconds", meanStepOverheadSeconds);
-        m.put("best_metric", bestMetric);
-        m.put("best_step", bestStep);
         Map<String, Object> evals = new LinkedHashMap<>();
         finalEval.forEach((k, v) -> evals.put(k, v.toMap()));
-        m.put("final_eval", evals);
+        Object[] keysAndValues = {"run_folder", runFolder, "model", modelFolder, "method", method, "steps", steps,
+                "epochs", epochsSeen, "last_loss", lastLoss, "seconds", seconds, "data_seconds", dataSeconds,
+                "sequences_per_second", sequencesPerSecond, "mean_step_seconds", meanStepSeconds,
+                "mean_step_overhead_seconds", meanStepOverheadSeconds, "best_metric", bestMetric,
+                "best_step", bestStep, "final_eval", evals};
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
         return m;
     }
 }

@@ -23,36 +23,36 @@ class TrainConfigTest {
     @Test
     void defaultsFollowTheMethod() {
         TrainConfig dual = TrainConfig.from(new ConfigValues(), LocalDateTime.of(2026, 1, 2, 3, 4, 5));
-        assertEquals("sst2", dual.dataset());
-        assertEquals("dualcl", dual.method());
-        assertEquals(0.1, dual.lambda());
-        assertEquals(0.1, dual.tau());
-        assertEquals(3, dual.epochs());
-        assertEquals(0, dual.steps());
-        assertEquals(32, dual.globalBatch());
-        assertEquals(16, dual.microBatch());
-        assertEquals("all-minilm-l6-v2", dual.model());
-        assertEquals("runs/sst2-dualcl-20260102-030405", dual.output());
-        assertTrue(dual.dropout() < 0, "dropout unset = the model's own");
+        assertEquals("sst2", dual.data().dataset());
+        assertEquals("dualcl", dual.objective().method().id());
+        assertEquals(0.1, dual.objective().lambda());
+        assertEquals(0.1, dual.objective().tau());
+        assertEquals(3, dual.schedule().epochs());
+        assertEquals(0, dual.schedule().steps());
+        assertEquals(32, dual.schedule().globalBatch());
+        assertEquals(16, dual.schedule().microBatch());
+        assertEquals("all-minilm-l6-v2", dual.model().model());
+        assertEquals("runs/sst2-dualcl-20260102-030405", dual.run().output());
+        assertTrue(dual.model().dropout() < 0, "dropout unset = the model's own");
 
         TrainConfig scl = TrainConfig.builder().method("SCL").build();
-        assertEquals("scl", scl.method());
-        assertEquals(0.9, scl.lambda());
-        assertEquals(0.3, scl.tau());
-        assertEquals(0.0, TrainConfig.builder().method("ce").build().lambda());
+        assertEquals("scl", scl.objective().method().id());
+        assertEquals(0.9, scl.objective().lambda());
+        assertEquals(0.3, scl.objective().tau());
+        assertEquals(0.0, TrainConfig.builder().method("ce").build().objective().lambda());
     }
 
     @Test
     void microBatchDefaultFitsASmallGlobalBatch() {
-        assertEquals(8, TrainConfig.builder().globalBatch(8).build().microBatch());
-        assertEquals(16, TrainConfig.builder().globalBatch(512).build().microBatch());
+        assertEquals(8, TrainConfig.builder().globalBatch(8).build().schedule().microBatch());
+        assertEquals(16, TrainConfig.builder().globalBatch(512).build().schedule().microBatch());
     }
 
     @Test
     void stepsReplaceTheDefaultEpochs() {
         TrainConfig c = TrainConfig.builder().steps(50).build();
-        assertEquals(0, c.epochs());
-        assertEquals(50, c.steps());
+        assertEquals(0, c.schedule().epochs());
+        assertEquals(50, c.schedule().steps());
         c.validateValues(CATALOG);
     }
 
@@ -66,17 +66,17 @@ class TrainConfigTest {
         ConfigValues cli = new ConfigValues().set(ConfigKey.LR, "3e-5", "command line")
                 .set(ConfigKey.GLOBAL_BATCH, "128", "command line");
         TrainConfig c = TrainConfig.from(fromFile.overrideWith(cli));
-        assertEquals("scl", c.method());
-        assertEquals(3e-5, c.lr(), "command line wins");
-        assertEquals(128, c.globalBatch(), "command line wins");
-        assertEquals(0.5, c.tau(), "file value kept");
-        assertEquals(0.9, c.lambda(), "method default still applies");
-        assertTrue(c.freezeEmbeddings());
-        assertEquals(List.of("neg", "pos"), c.labels());
-        assertEquals("sentence", c.textColumn(), "snake_case keys are accepted");
-        assertEquals("custom", c.dataset(), "user data gets a neutral name");
-        assertEquals("/data/train.jsonl", c.readerOptions().get("train-file"));
-        assertEquals("neg,pos", c.readerOptions().get("labels"));
+        assertEquals("scl", c.objective().method().id());
+        assertEquals(3e-5, c.optim().lr(), "command line wins");
+        assertEquals(128, c.schedule().globalBatch(), "command line wins");
+        assertEquals(0.5, c.objective().tau(), "file value kept");
+        assertEquals(0.9, c.objective().lambda(), "method default still applies");
+        assertTrue(c.optim().freezeEmbeddings());
+        assertEquals(List.of("neg", "pos"), c.data().labels());
+        assertEquals("sentence", c.data().textColumn(), "snake_case keys are accepted");
+        assertEquals("custom", c.data().dataset(), "user data gets a neutral name");
+        assertEquals("/data/train.jsonl", c.data().request("q").trainFile());
+        assertEquals(List.of("neg", "pos"), c.data().request("q").labels());
     }
 
     @Test
@@ -102,7 +102,7 @@ class TrainConfigTest {
         ConfigValues v = YamlConfig.parse(stream("lr: 1e-4\nmodel: runs/x/model\n"), "run.yaml",
                 ConfigKey.Scope.EVALUATE);
         assertFalse(v.isSet(ConfigKey.LR));
-        assertEquals("runs/x/model", v.string(ConfigKey.MODEL, null));
+        assertEquals("runs/x/model", v.get(ConfigKey.MODEL, null));
     }
 
     @Test
@@ -125,6 +125,21 @@ class TrainConfigTest {
             if (k.appliesTo(ConfigKey.Scope.TRAIN) && k != ConfigKey.STEPS) {
                 assertTrue(c.toMap().containsKey(k.key()), "missing " + k.key());
             }
+        }
+    }
+
+    @Test
+    void survivesJavaSerialization() throws Exception {
+        TrainConfig c = TrainConfig.builder().method("scl").set("train-file", "t.csv").set("labels", "a,b").build();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(c);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new ByteArrayInputStream(bytes.toByteArray()))) {
+            TrainConfig back = (TrainConfig) in.readObject();
+            assertEquals(c, back);
+            assertEquals(c.objective(), back.objective());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.TrainingRow;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -48,13 +49,13 @@ class ExactModeEquivalenceTest {
         List<TrainingRow> rows = SyntheticData.rows(30, TrainTestSupport.K, dual, 11, 0);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 7);
         // 30 rows, B = 12: 2 steps per epoch (6 rows dropped per epoch), 3 steps cross an epoch boundary
-        TrainerSettings s = TrainTestSupport.settings(method, tmp.resolve("ref"), 12, 4, 3);
+        TrainConfig s = TrainTestSupport.settings(method, tmp.resolve("ref"), 12, 4, 3);
 
         List<Double> refLosses = new ArrayList<>();
         float[] reference = new LocalReferenceTrainer(s, rows, start).train(SyntheticData.PAD, refLosses);
 
         for (int partitions : new int[]{1, 3}) {
-            TrainerSettings sp = s.withOutput(tmp.resolve("p" + partitions).toUri().toString(), false);
+            TrainConfig sp = s.withRun(tmp.resolve("p" + partitions).toUri().toString(), false);
             TrainResult r = TrainTestSupport.trainOnSpark(jsc, sp, TrainTestSupport.data(jsc, rows, null, partitions), start);
             double rel = TrainTestSupport.maxRelDiff(r.finalParams(), reference);
             System.out.printf("equivalence %s, %d partition(s): max relative parameter difference %.3g%n", method,

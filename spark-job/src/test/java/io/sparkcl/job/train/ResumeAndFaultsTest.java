@@ -1,5 +1,6 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.ckpt.CheckpointStore;
 import io.sparkcl.job.train.ckpt.TrainingState;
 import io.sparkcl.job.train.data.TrainingRow;
@@ -42,16 +43,17 @@ class ResumeAndFaultsTest {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
         List<TrainingRow> dev = SyntheticData.rows(9, TrainTestSupport.K, false, 4, 1000);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
-        TrainerSettings base = TrainTestSupport.settings("scl", tmp.resolve("full"), 8, 4, 6).withSchedule(2, 2);
+        TrainConfig base = TrainTestSupport.withSchedule(TrainTestSupport.settings("scl", tmp.resolve("full"), 8, 4, 6),
+                2, 2);
         TrainResult full = TrainTestSupport.trainOnSpark(jsc, base, TrainTestSupport.data(jsc, rows, dev, 2), start);
 
-        TrainerSettings broken = base.withOutput(tmp.resolve("resumed").toUri().toString(), false).withHooks(-1, 2);
-        assertThrows(TrainingStoppedException.class,
-                () -> TrainTestSupport.trainOnSpark(jsc, broken, TrainTestSupport.data(jsc, rows, dev, 2), start));
-        CheckpointStore store = new CheckpointStore(broken.output(), jsc.hadoopConfiguration());
+        TrainConfig broken = base.withRun(tmp.resolve("resumed").toUri().toString(), false);
+        assertThrows(TrainingStoppedException.class, () -> TrainTestSupport.trainOnSpark(jsc, broken,
+                TrainTestSupport.data(jsc, rows, dev, 2), start, InjectedFaults.stopAfter(2)));
+        CheckpointStore store = new CheckpointStore(broken.run().output(), jsc.hadoopConfiguration());
         assertEquals(2, store.load("last").orElseThrow().nextStep(), "last checkpoint is at step 2 (every 2 steps)");
 
-        TrainerSettings resumed = base.withOutput(broken.output(), true);
+        TrainConfig resumed = base.withRun(broken.run().output(), true);
         TrainResult r = TrainTestSupport.trainOnSpark(jsc, resumed, TrainTestSupport.data(jsc, rows, dev, 2), start);
         double rel = TrainTestSupport.maxRelDiff(r.finalParams(), full.finalParams());
         assertTrue(rel <= 1e-6, "resumed run differs from the uninterrupted one by " + rel);
@@ -63,10 +65,11 @@ class ResumeAndFaultsTest {
     void aFailedAndRetriedTaskDoesNotChangeTheResult() {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, true, 13, 0);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 9);
-        TrainerSettings s = TrainTestSupport.settings("dualcl", tmp.resolve("clean"), 8, 4, 3);
+        TrainConfig s = TrainTestSupport.settings("dualcl", tmp.resolve("clean"), 8, 4, 3);
         TrainResult clean = TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, null, 2), start);
-        TrainerSettings failing = s.withOutput(tmp.resolve("failing").toUri().toString(), false).withTaskFailureAt(1);
-        TrainResult retried = TrainTestSupport.trainOnSpark(jsc, failing, TrainTestSupport.data(jsc, rows, null, 2), start);
+        TrainConfig failing = s.withRun(tmp.resolve("failing").toUri().toString(), false);
+        TrainResult retried = TrainTestSupport.trainOnSpark(jsc, failing, TrainTestSupport.data(jsc, rows, null, 2),
+                start, InjectedFaults.failTaskAt(1));
         double rel = TrainTestSupport.maxRelDiff(retried.finalParams(), clean.finalParams());
         assertTrue(rel <= 1e-6, "a retried task changed the result by " + rel);
     }
@@ -75,13 +78,12 @@ class ResumeAndFaultsTest {
     void nanLossStopsTheRunNamingTheStepAndKeepsTheLastGoodCheckpoint() {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
-        TrainerSettings s = TrainTestSupport.settings("ce", tmp.resolve("nan"), 8, 4, 5).withSchedule(0, 1)
-                .withHooks(2, -1);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, null, 2), start));
+        TrainConfig s = TrainTestSupport.withSchedule(TrainTestSupport.settings("ce", tmp.resolve("nan"), 8, 4, 5), 0, 1);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> TrainTestSupport.trainOnSpark(
+                jsc, s, TrainTestSupport.data(jsc, rows, null, 2), start, InjectedFaults.nanAt(2)));
         assertEquals(2, e.step());
         assertTrue(e.getMessage().contains("step 3"), e.getMessage());
-        TrainingState last = new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("last").orElseThrow();
+        TrainingState last = new CheckpointStore(s.run().output(), jsc.hadoopConfiguration()).load("last").orElseThrow();
         assertEquals(2, last.nextStep());
         assertEquals(2, TrainTestSupport.readMetrics(s, jsc).size());
     }
@@ -91,18 +93,19 @@ class ResumeAndFaultsTest {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, true, 8, 0);
         List<TrainingRow> dev = SyntheticData.rows(12, TrainTestSupport.K, true, 9, 1000);
         ModelStart start = TrainTestSupport.tinyStart(0.0, 6);
-        TrainerSettings s = TrainTestSupport.settings("dualcl", tmp.resolve("best"), 8, 8, 4).withSchedule(1, 0);
+        TrainConfig s = TrainTestSupport.withSchedule(TrainTestSupport.settings("dualcl", tmp.resolve("best"), 8, 8, 4),
+                1, 0);
         TrainResult r = TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, dev, 2), start);
-        String evals = new io.sparkcl.job.train.report.RunFolder(s.output(), jsc.hadoopConfiguration())
+        String evals = new io.sparkcl.job.train.report.RunFolder(s.run().output(), jsc.hadoopConfiguration())
                 .readString("eval.jsonl");
         assertEquals(4, evals.lines().count(), "dev evaluated after steps 1, 2, 3 and at the end");
         double best = evals.lines().mapToDouble(l -> Double.parseDouble(l.replaceAll(".*\"macro_f1\":([-0-9.Ee]+).*", "$1")))
                 .max().orElseThrow();
         assertEquals(best, r.bestMetric(), 1e-12);
-        TrainingState bestCkpt = new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("best").orElseThrow();
+        TrainingState bestCkpt = new CheckpointStore(s.run().output(), jsc.hadoopConfiguration()).load("best").orElseThrow();
         assertEquals(best, bestCkpt.bestMetric(), 1e-12);
         assertEquals(12, r.finalEval().get("dev").rows());
         assertArrayEquals(r.finalParams(),
-                new CheckpointStore(s.output(), jsc.hadoopConfiguration()).load("last").orElseThrow().params());
+                new CheckpointStore(s.run().output(), jsc.hadoopConfiguration()).load("last").orElseThrow().params());
     }
 }

@@ -1,6 +1,9 @@
 package io.sparkcl.job.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcl.job.config.ConfigKey;
+import io.sparkcl.job.config.TrainConfig;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import io.sparkcl.model.Predictions;
 import org.apache.spark.sql.SparkSession;
@@ -34,17 +37,19 @@ class TrainJobTest {
         spark.stop();
     }
 
-    static TrainerSettings sst2Settings(Path out, String method) {
-        return new TrainerSettings("cr", Map.of(), TestData.dataDir(), "0.01", "tiny-random", method, 0.1, 0.1, "cls",
-                false, 8, 4, 1, 3, 1e-3, 0, 0.01, 1.0, 32, 0.1, 42, 6, 1, 0, 2, 64, 2, 1,
-                out.toUri().toString(), 2, false, -1, -1, -1);
+    static TrainConfig sst2Settings(Path out, String method) {
+        return TrainConfig.builder().dataset("cr").dataDir(TestData.dataDir()).set(ConfigKey.MAX_BAD_ROWS, "0.01")
+                .model("tiny-random").method(method).lambda(0.1).tau(0.1).globalBatch(8).microBatch(4).steps(3)
+                .lr(1e-3).set(ConfigKey.WARMUP, 0.0).maxLength(32).set(ConfigKey.DROPOUT, 0.1).seed(42)
+                .set(ConfigKey.FEW_SHOT, 6).set(ConfigKey.EVAL_EVERY, 2L).set(ConfigKey.CHECKPOINT_EVERY, 2L)
+                .set(ConfigKey.LOG_EVERY, 1L).output(out.toUri().toString()).partitions(2).build();
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void dualClRunWritesAFullRunFolderAndALoadableModel() throws Exception {
         Path out = tmp.resolve("run-dualcl");
-        TrainSummary summary = TrainJob.run(sst2Settings(out, "dualcl"), spark, "method: dualcl\n");
+        TrainSummary summary = TrainJob.run(sst2Settings(out, "dualcl"), spark);
         assertEquals(3, summary.steps());
         for (String f : List.of("config.yaml", "trainer.json", "data.json", "metrics.jsonl", "eval.jsonl",
                 "summary.json", "model/config.json", "model/model.safetensors", "checkpoints/last/state.json")) {
@@ -63,7 +68,7 @@ class TrainJobTest {
         assertTrue(acc > 0.3 && acc < 0.7, "a 3-step tiny random model is near chance, got " + acc);
 
         FineTunedModel model = FineTunedModel.load(out.resolve("model"));
-        assertEquals(FineTunedModel.Head.DUALCL, model.head());
+        assertEquals(ClassifierHead.DUALCL, model.head());
         assertEquals(data.get("labels"), model.labels());
         assertEquals(2, model.labels().size());
         Predictions p = model.predict(List.of("a great movie", "a dull mess"), null, 2);

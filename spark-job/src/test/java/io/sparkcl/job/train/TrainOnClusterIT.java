@@ -1,6 +1,7 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.cluster.LoopbackCluster;
+import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.TrainingRow;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -93,11 +94,11 @@ class TrainOnClusterIT {
             SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
             try {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                TrainerSettings s = TrainTestSupport.settings("dualcl", tmp.resolve("undisturbed"), 12, 4, steps);
+                TrainConfig s = TrainTestSupport.settings("dualcl", tmp.resolve("undisturbed"), 12, 4, steps);
                 TrainResult undisturbed = TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, null, 4),
                         start);
 
-                TrainerSettings s2 = s.withOutput(tmp.resolve("disturbed").toUri().toString(), false);
+                TrainConfig s2 = s.withRun(tmp.resolve("disturbed").toUri().toString(), false);
                 AtomicInteger killed = new AtomicInteger(-1);
                 AtomicInteger jobsDone = new AtomicInteger();
                 AtomicInteger jobsAtKill = new AtomicInteger(-1);

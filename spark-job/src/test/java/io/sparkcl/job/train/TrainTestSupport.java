@@ -1,6 +1,9 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.ConfigKey;
+import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.job.train.exec.FaultInjection;
 import io.sparkcl.job.train.report.RunFolder;
 import io.sparkcl.model.encoder.BertConfig;
 import io.sparkcl.model.encoder.BertParameters;
@@ -25,13 +28,18 @@ final class TrainTestSupport {
         return new ModelStart(cfg, K, p);
     }
 
-    static TrainerSettings settings(String method, Path out, int batch, int micro, long steps) {
-        return TrainerSettings.defaults("synthetic", "tiny-random", method, out.toUri().toString())
-                .withMethod(method, 0.5, 0.3)
-                .withBatch(batch, micro)
-                .withSteps(steps)
-                .withOptim(1e-3, 0.0, 0.1)
-                .withSchedule(0, 0);
+    static TrainConfig settings(String method, Path out, int batch, int micro, long steps) {
+        return TrainConfig.builder().dataset("synthetic").model("tiny-random").method(method).lambda(0.5).tau(0.3)
+                .globalBatch(batch).microBatch(micro).steps(steps).lr(1e-3).set(ConfigKey.WARMUP, 0.0)
+                .set(ConfigKey.DROPOUT, 0.1).set(ConfigKey.MAX_BAD_ROWS, "0")
+                .set(ConfigKey.EVAL_EVERY, 0L).set(ConfigKey.CHECKPOINT_EVERY, 0L)
+                .output(out.toUri().toString()).build();
+    }
+
+    /** {@code c} evaluating every {@code evalEvery} steps and checkpointing every {@code checkpointEvery}. */
+    static TrainConfig withSchedule(TrainConfig c, long evalEvery, long checkpointEvery) {
+        return c.toBuilder().set(ConfigKey.EVAL_EVERY, evalEvery).set(ConfigKey.CHECKPOINT_EVERY, checkpointEvery)
+                .build();
     }
 
     static TrainingData data(JavaSparkContext jsc, List<TrainingRow> train, List<TrainingRow> dev, int partitions) {
@@ -44,8 +52,14 @@ final class TrainTestSupport {
         return new TrainingData(rdd, devRdd, null, List.of("a", "b", "c"), labels, SyntheticData.PAD, Map.of());
     }
 
-    static TrainResult trainOnSpark(JavaSparkContext jsc, TrainerSettings s, TrainingData d, ModelStart start) {
-        return new ExactTrainer(jsc, s, d, start, new RunFolder(s.output(), jsc.hadoopConfiguration())).train();
+    static TrainResult trainOnSpark(JavaSparkContext jsc, TrainConfig s, TrainingData d, ModelStart start) {
+        return trainOnSpark(jsc, s, d, start, FaultInjection.NONE);
+    }
+
+    static TrainResult trainOnSpark(JavaSparkContext jsc, TrainConfig s, TrainingData d, ModelStart start,
+                                    FaultInjection faults) {
+        RunFolder folder = new RunFolder(s.run().output(), jsc.hadoopConfiguration());
+        return new ExactTrainer().train(new TrainingRun(jsc, s, d, start, folder, faults));
     }
 
     /** max |a-b| / max |b|. */
@@ -71,8 +85,8 @@ final class TrainTestSupport {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> readMetrics(TrainerSettings s, JavaSparkContext jsc) {
-        RunFolder run = new RunFolder(s.output(), jsc.hadoopConfiguration());
+    static List<Map<String, Object>> readMetrics(TrainConfig s, JavaSparkContext jsc) {
+        RunFolder run = new RunFolder(s.run().output(), jsc.hadoopConfiguration());
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (String line : run.readString("metrics.jsonl").split("\n")) {
             if (!line.isBlank()) {

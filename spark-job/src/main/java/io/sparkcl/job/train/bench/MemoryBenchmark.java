@@ -1,10 +1,13 @@
 package io.sparkcl.job.train.bench;
 
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.exec.ExactStepRunner;
+import io.sparkcl.job.config.ObjectiveConfig;
+import io.sparkcl.job.train.exec.FaultInjection;
+import io.sparkcl.job.train.exec.GradientCachingStep;
 import io.sparkcl.job.train.exec.ModelSpec;
-import io.sparkcl.job.train.exec.StepContext;
-import io.sparkcl.job.train.exec.StepObjective;
+import io.sparkcl.losses.Method;
+import io.sparkcl.model.ClassifierHead;
+import io.sparkcl.model.encoder.Pooling;
 import io.sparkcl.model.encoder.BertConfig;
 import io.sparkcl.model.encoder.BertParameters;
 import org.apache.spark.api.java.JavaRDD;
@@ -134,21 +137,22 @@ public final class MemoryBenchmark {
             case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
             default -> throw new IllegalArgumentException("--model must be tiny or minilm, got " + model);
         };
-        boolean dual = method.equals("dualcl");
+        boolean dual = ClassifierHead.of(Method.parse(method)).labelAwareInput();
         SparkSession spark = SparkSession.builder().master("local[" + Math.max(1, partitions) + "]")
                 .appName("sparkcl-bench-train-memory").config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false").getOrCreate();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             float[] params = BertParameters.randomInit(cfg, labels, 1, DataType.FLOAT).flat().dup().data().asFloat();
-            ModelSpec spec = new ModelSpec(cfg, labels, "cls");
+            Method m = Method.parse(method);
+            ModelSpec spec = new ModelSpec(cfg, labels, ClassifierHead.of(m), Pooling.CLS);
             List<TrainingRow> rows = rows(batch, seqLen, cfg.vocabSize(), labels, dual);
             JavaRDD<TrainingRow> rdd = jsc.parallelize(rows, partitions).cache();
             rdd.count();
             int[] y = rows.stream().mapToInt(TrainingRow::label).toArray();
             Broadcast<float[]> bc = jsc.broadcast(params);
-            ExactStepRunner runner = new ExactStepRunner(jsc, rdd, spec, y, params.length);
-            StepObjective objective = new StepObjective(method, 0.5, 0.1);
+            GradientCachingStep runner = new GradientCachingStep(jsc, rdd, spec, y, FaultInjection.NONE);
+            ObjectiveConfig objective = new ObjectiveConfig(m, 0.5, 0.1);
             return measure(runner, objective, cfg, labels, batch, micro, bc, 0);
         } finally {
             spark.stop();
@@ -158,7 +162,7 @@ public final class MemoryBenchmark {
     private record Result(long offHeap, long heap, long peakRss, double seconds) {
     }
 
-    private static Result measure(ExactStepRunner runner, StepObjective objective, BertConfig cfg, int labels, int batch,
+    private static Result measure(GradientCachingStep runner, ObjectiveConfig objective, BertConfig cfg, int labels, int batch,
                                   int micro, Broadcast<float[]> bc, long step) {
         long[] idx = new long[batch];
         for (int i = 0; i < batch; i++) {
@@ -168,7 +172,7 @@ public final class MemoryBenchmark {
         System.gc();
         long t0 = System.nanoTime();
         try (PeakMemorySampler sampler = new PeakMemorySampler()) {
-            runner.run(new StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null, false, false),
+            runner.run(new GradientCachingStep.StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null),
                     bc, 1);
             sampler.close();
             return new Result(sampler.peakOffHeap(), sampler.peakHeap(), peakRss(),

@@ -1,18 +1,13 @@
 package io.sparkcl.job.train.data;
 
-import io.sparkcl.datasets.DataRoot;
+import io.sparkcl.datasets.DataPreparation;
+import io.sparkcl.datasets.DataRequest;
 import io.sparkcl.datasets.dualcl.LabelAwareInput;
-import io.sparkcl.datasets.quarantine.BadRowThreshold;
-import io.sparkcl.datasets.read.DatasetReader;
-import io.sparkcl.datasets.read.ReadOptions;
 import io.sparkcl.datasets.read.ReadResult;
-import io.sparkcl.datasets.read.UserDataOptions;
-import io.sparkcl.datasets.registry.DatasetRegistry;
-import io.sparkcl.datasets.registry.DatasetSpec;
-import io.sparkcl.datasets.registry.SourceFormat;
-import io.sparkcl.datasets.download.DatasetDownloader;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
 import io.sparkcl.datasets.tokenize.TokenizedData;
+import io.sparkcl.job.config.InferenceInput;
+import io.sparkcl.job.train.ModelExport;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -20,49 +15,41 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One split (registry dataset or a user file) read, validated and tokenised the way a fine-tuned model
- * expects it (its tokenizer, its label order, DualCL label-aware input with the fixed label order), for
- * {@code evaluate} and {@code predict}.
+ * One split (registry dataset or a user file) read through the datasets module's {@link DataPreparation},
+ * validated and tokenised the way a fine-tuned model expects it (its tokenizer, its label order, DualCL
+ * label-aware input with the fixed label order), for {@code evaluate} and {@code predict}.
  *
+ * @param model the fine-tuned model
  * @param data the validated DataFrame (id, text, text_pair, label, label_id, split)
  * @param rows compact tokenised rows (label -1 when unlabelled)
  */
-public record InferenceData(Dataset<Row> data, JavaRDD<TrainingRow> rows, long badRows, long truncatedRows,
-                            int padTokenId) {
+public record InferenceData(FineTunedModel model, Dataset<Row> data, JavaRDD<TrainingRow> rows, long badRows,
+                            long truncatedRows, int padTokenId) {
 
     /**
-     * @param userFile    a user file (then {@code dataset} only names it), or null for the registry split
-     * @param labelColumn label column of the user file, null when unlabelled
+     * Loads the model folder {@code in.model()} and reads its input.
+     *
+     * @param quarantineDir where bad rows go (null: nowhere, they are only counted)
      */
-    public static InferenceData read(SparkSession spark, FineTunedModel model, String dataset, String split,
-                                     String dataDir, String userFile, String format, String textColumn,
-                                     String textPairColumn, String labelColumn, String maxBadRows, int maxLength,
-                                     int partitions, String quarantineDir) {
-        DatasetReader reader = new DatasetReader(spark,
-                new ReadOptions(quarantineDir, BadRowThreshold.parse(maxBadRows)));
-        ReadResult r;
-        if (userFile == null) {
-            String root = DataRoot.resolve(dataDir);
-            DatasetSpec spec = DatasetRegistry.get(dataset);
-            new DatasetDownloader(root, spark.sparkContext().hadoopConfiguration()).ensureAvailable(spec.name());
-            r = reader.readSplit(spec, split, root);
-            if (!r.labels().equals(model.labels())) {
-                throw new IllegalArgumentException("dataset " + dataset + " has labels " + r.labels()
-                        + " but the model was trained with " + model.labels());
-            }
-        } else {
-            r = reader.readUserData(new UserDataOptions(userFile, format == null ? null : SourceFormat.parse(format),
-                    textColumn, textPairColumn, labelColumn, null, model.labels(), dataset), split);
+    public static InferenceData read(SparkSession spark, InferenceInput in, String quarantineDir) {
+        FineTunedModel model = ModelExport.load(in.model(), spark.sparkContext().hadoopConfiguration());
+        DataRequest request = new DataRequest(in.dataset(), in.dataDir(), in.userFile(), null, null, in.format(),
+                in.textColumn(), in.textPairColumn(), in.labelColumn(), model.labels(), null, in.maxBadRows(),
+                quarantineDir, 0, 1.0, 0.0, 0);
+        ReadResult r = DataPreparation.readSplit(spark, request, in.split());
+        if (in.userFile() == null && !r.labels().equals(model.labels())) {
+            throw new IllegalArgumentException("dataset " + in.dataset() + " has labels " + r.labels()
+                    + " but the model was trained with " + model.labels());
         }
         Dataset<Row> input = r.data();
-        if (model.head() == FineTunedModel.Head.DUALCL) {
+        if (model.head().labelAwareInput()) {
             input = LabelAwareInput.forEvaluation(input, model.labelTexts());
         }
-        int len = maxLength > 0 ? maxLength : model.maxLength();
+        int len = in.maxLength() > 0 ? in.maxLength() : model.maxLength();
         TokenizedData t = new TokenizationStep(model.tokenizerSpec(), len).apply(input);
-        int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        JavaRDD<TrainingRow> rows = TrainingDataBuilder.numbered(t.data(), p);
+        JavaRDD<TrainingRow> rows = TrainingDataBuilder.numbered(t.data(),
+                TrainingDataBuilder.partitions(spark, in.partitions()));
         t.data().unpersist(false);
-        return new InferenceData(r.data(), rows, r.quarantine().badRows(), t.truncatedRows(), t.padTokenId());
+        return new InferenceData(model, r.data(), rows, r.quarantine().badRows(), t.truncatedRows(), t.padTokenId());
     }
 }

@@ -1,24 +1,13 @@
 package io.sparkcl.job.train.data;
 
-import io.sparkcl.datasets.DataRoot;
+import io.sparkcl.datasets.DataPreparation;
 import io.sparkcl.datasets.DatasetSchema;
-import io.sparkcl.datasets.download.DatasetDownloader;
+import io.sparkcl.datasets.PreparedData;
 import io.sparkcl.datasets.dualcl.LabelAwareInput;
-import io.sparkcl.datasets.quarantine.BadRowThreshold;
-import io.sparkcl.datasets.quarantine.QuarantineReport;
-import io.sparkcl.datasets.read.DatasetReader;
-import io.sparkcl.datasets.read.ReadOptions;
-import io.sparkcl.datasets.read.ReadResult;
-import io.sparkcl.datasets.read.UserDataOptions;
-import io.sparkcl.datasets.registry.DatasetRegistry;
-import io.sparkcl.datasets.registry.DatasetSpec;
-import io.sparkcl.datasets.registry.SourceFormat;
-import io.sparkcl.datasets.registry.SplitSpec;
-import io.sparkcl.datasets.sampling.LabelNoise;
-import io.sparkcl.datasets.sampling.Sampling;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
 import io.sparkcl.datasets.tokenize.TokenizedData;
-import io.sparkcl.job.train.TrainerSettings;
+import io.sparkcl.job.config.DataConfig;
+import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.train.TrainingData;
 import io.sparkcl.model.tokenizer.TokenizerSpec;
 import org.apache.spark.api.java.JavaRDD;
@@ -30,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.Seq;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,89 +34,64 @@ public final class TrainingDataBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingDataBuilder.class);
 
     private final SparkSession spark;
-    private final TrainerSettings s;
+    private final DataConfig config;
+    private final ModelConfig model;
     private final String quarantineDir;
     private final Map<String, Object> report = new LinkedHashMap<>();
-    private final QuarantineReport quarantine = new QuarantineReport();
-    private Dataset<Row> train;
-    private Dataset<Row> dev;
-    private Dataset<Row> test;
-    private List<String> labels;
-    private List<String> labelTexts;
+    private PreparedData prepared;
 
-    /** @param quarantineDir Hadoop folder for bad rows (the run folder's {@code quarantine/}) */
-    public TrainingDataBuilder(SparkSession spark, TrainerSettings settings, String quarantineDir) {
+    /**
+     * @param model         its head decides label-aware inputs (DualCL); its max length bounds the tokens
+     * @param quarantineDir Hadoop folder for bad rows (the run folder's {@code quarantine/})
+     */
+    public TrainingDataBuilder(SparkSession spark, DataConfig config, ModelConfig model, String quarantineDir) {
         this.spark = spark;
-        this.s = settings;
+        this.config = config;
+        this.model = model;
         this.quarantineDir = quarantineDir;
     }
 
     /** Reads and validates the splits and applies sampling and label noise; call before {@link #tokenize}. */
     public TrainingDataBuilder read() {
-        String root = DataRoot.resolve(s.dataDir());
-        DatasetReader reader = new DatasetReader(spark,
-                new ReadOptions(quarantineDir, BadRowThreshold.parse(s.maxBadRows())));
-        Map<String, String> user = s.readerOptions();
-        if (user.isEmpty()) {
-            DatasetSpec spec = DatasetRegistry.get(s.dataset());
-            new DatasetDownloader(root, spark.sparkContext().hadoopConfiguration()).ensureAvailable(spec.name());
-            ReadResult tr = keep(reader.readSplit(spec, "train", root));
-            labels = tr.labels();
-            labelTexts = spec.labelNames();
-            train = tr.data();
-            dev = readLabelled(reader, spec, root, "dev", "dev_matched", "validation");
-            test = readLabelled(reader, spec, root, "test");
-        } else {
-            String labelList = user.get("labels");
-            UserDataOptions base = new UserDataOptions(user.get("train-file"),
-                    user.get("format") == null ? null : SourceFormat.parse(user.get("format")),
-                    user.get("text-column"), user.get("text-pair-column"),
-                    user.getOrDefault("label-column", "label"), null,
-                    labelList == null ? null : Arrays.asList(labelList.split(",")), s.dataset());
-            ReadResult tr = keep(reader.readUserData(base, "train"));
-            labels = tr.labels();
-            labelTexts = labels;
-            train = tr.data();
-            dev = user.get("dev-file") == null ? null : keep(reader.readUserData(withPath(base.withLabels(labels), user.get("dev-file")), "dev")).data();
-            test = user.get("test-file") == null ? null : keep(reader.readUserData(withPath(base.withLabels(labels), user.get("test-file")), "test")).data();
-        }
-        if (labels.size() < 2) {
-            throw new IllegalArgumentException("dataset " + s.dataset() + " has " + labels.size()
+        prepared = DataPreparation.prepare(spark, config.request(quarantineDir));
+        if (prepared.labels().size() < 2) {
+            throw new IllegalArgumentException("dataset " + config.dataset() + " has " + prepared.labels().size()
                     + " label(s) in its training split; classification needs at least 2");
         }
-        if (s.fewShot() > 0) {
-            train = Sampling.fewShot(train, s.fewShot(), s.seed());
-            report.put("few_shot_per_class", s.fewShot());
-        } else if (s.fraction() < 1) {
-            train = Sampling.stratifiedFraction(train, s.fraction(), s.seed());
-            report.put("fraction", s.fraction());
+        if (config.fewShot() > 0) {
+            report.put("few_shot_per_class", config.fewShot());
+        } else if (config.fraction() < 1) {
+            report.put("fraction", config.fraction());
         }
-        if (s.labelNoise() > 0) {
-            train = LabelNoise.apply(train, labels, s.labelNoise(), s.seed());
-            report.put("label_noise", s.labelNoise());
+        if (config.labelNoise() > 0) {
+            report.put("label_noise", config.labelNoise());
         }
-        report.put("labels", labels);
-        report.put("quarantine", quarantine.toMap());
-        report.put("bad_rows", quarantine.totalBadRows());
+        report.put("labels", prepared.labels());
+        report.put("quarantine", prepared.quarantine().toMap());
+        report.put("bad_rows", prepared.quarantine().totalBadRows());
         return this;
     }
 
     public List<String> labels() {
-        return labels;
+        return prepared.labels();
     }
 
     /** Names put in front of the text for DualCL (the registry's label words, else the labels). */
     public List<String> labelTexts() {
-        return labelTexts;
+        return prepared.labelNames();
     }
 
     /** Tokenises the splits and caches them as compact rows in {@code partitions} partitions. */
     public TrainingData tokenize(TokenizerSpec tokenizer) {
-        boolean dual = s.isDualCl();
-        int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
-        TokenizationStep step = new TokenizationStep(tokenizer, s.maxLength());
+        boolean dual = model.head().labelAwareInput();
+        long seed = config.seed();
+        List<String> labels = labels();
+        List<String> labelTexts = labelTexts();
+        Dataset<Row> train = prepared.train();
+        int partitions = partitions(spark, config.partitions());
+        TokenizationStep step = new TokenizationStep(tokenizer, model.maxLength());
         Map<Integer, JavaRDD<TrainingRow>> epochs = new HashMap<>();
-        TokenizedData t0 = step.apply(dual ? LabelAwareInput.forTraining(train, labelTexts, s.seed(), 0) : train);
+        TokenizedData t0 = step.apply(dual ? LabelAwareInput.forTraining(train, labelTexts, seed, 0) : train);
         JavaRDD<TrainingRow> trainRows = numbered(t0.data(), partitions);
         epochs.put(0, trainRows);
         int[] trainLabels = labelsByIndex(trainRows);
@@ -139,11 +102,11 @@ public final class TrainingDataBuilder {
             perClass[y]++;
         }
         report.put("train_rows_per_class", perClass);
-        JavaRDD<TrainingRow> devRows = evalRows("dev", dev, step, partitions);
-        JavaRDD<TrainingRow> testRows = evalRows("test", test, step, partitions);
+        JavaRDD<TrainingRow> devRows = evalRows("dev", prepared.dev(), step, partitions);
+        JavaRDD<TrainingRow> testRows = evalRows("test", prepared.test(), step, partitions);
         LOG.info("data: {} training rows ({} truncated to {} tokens), dev {}, test {}, {} bad rows quarantined",
-                trainLabels.length, t0.truncatedRows(), s.maxLength(), report.get("dev_rows"), report.get("test_rows"),
-                quarantine.totalBadRows());
+                trainLabels.length, t0.truncatedRows(), model.maxLength(), report.get("dev_rows"), report.get("test_rows"),
+                prepared.quarantine().totalBadRows());
         java.util.function.IntFunction<JavaRDD<TrainingRow>> perEpoch = !dual ? null : epoch -> {
             JavaRDD<TrainingRow> cached = epochs.get(epoch);
             if (cached != null) {
@@ -152,7 +115,7 @@ public final class TrainingDataBuilder {
             // DualCL: the label names in front of each text are shuffled again every epoch
             epochs.values().forEach(r -> r.unpersist(false));
             epochs.clear();
-            TokenizedData te = step.apply(LabelAwareInput.forTraining(train, labelTexts, s.seed(), epoch));
+            TokenizedData te = step.apply(LabelAwareInput.forTraining(train, labelTexts, seed, epoch));
             JavaRDD<TrainingRow> rows = numbered(te.data(), partitions);
             te.data().unpersist(false);
             epochs.put(epoch, rows);
@@ -170,13 +133,19 @@ public final class TrainingDataBuilder {
         if (split == null) {
             return null;
         }
-        TokenizedData t = step.apply(s.isDualCl() ? LabelAwareInput.forEvaluation(split, labelTexts) : split);
+        boolean labelAware = model.head().labelAwareInput();
+        TokenizedData t = step.apply(labelAware ? LabelAwareInput.forEvaluation(split, labelTexts()) : split);
         JavaRDD<TrainingRow> rows = numbered(t.data(), partitions);
         long n = rows.count();
         t.data().unpersist(false);
         report.put(name + "_rows", n);
         report.put(name + "_truncated_rows", t.truncatedRows());
         return rows;
+    }
+
+    /** {@code --partitions}, else Spark's default parallelism. */
+    static int partitions(SparkSession spark, int configured) {
+        return configured > 0 ? configured : spark.sparkContext().defaultParallelism();
     }
 
     /** Sorted by row id, numbered 0..n-1, converted to compact rows, cached. */
@@ -232,25 +201,5 @@ public final class TrainingDataBuilder {
             out[(int) p[0]] = (int) p[1];
         }
         return out;
-    }
-
-    private ReadResult keep(ReadResult r) {
-        quarantine.add(r.quarantine());
-        return r;
-    }
-
-    private Dataset<Row> readLabelled(DatasetReader reader, DatasetSpec spec, String root, String... names) {
-        for (String n : names) {
-            SplitSpec split = spec.split(n).orElse(null);
-            if (split != null && split.labelled()) {
-                return keep(reader.readSplit(spec, n, root)).data();
-            }
-        }
-        return null;
-    }
-
-    private static UserDataOptions withPath(UserDataOptions base, String path) {
-        return new UserDataOptions(path, base.format(), base.textColumn(), base.textPairColumn(), base.labelColumn(),
-                base.idColumn(), base.labels(), base.datasetName());
     }
 }

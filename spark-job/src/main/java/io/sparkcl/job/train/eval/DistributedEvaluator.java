@@ -1,63 +1,88 @@
 package io.sparkcl.job.train.eval;
 
+import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.exec.ExecutorModels;
 import io.sparkcl.job.train.exec.ModelSpec;
+import io.sparkcl.job.train.exec.PartitionTask;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertEncoderModel;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Evaluation on the executors: each partition predicts its rows and builds a confusion matrix; the driver sums them. */
+/**
+ * Inference on the executors: class probabilities of rows (no dropout, in micro-batches, scored by the
+ * model's {@link ClassifierHead}), and evaluation as per-partition confusion matrices the driver sums.
+ */
 public final class DistributedEvaluator {
     private DistributedEvaluator() {
     }
 
     public static ConfusionMatrix confusion(JavaRDD<TrainingRow> rows, ModelSpec spec, Broadcast<float[]> params,
-                                            long version, boolean dualCl, int padId, int microBatch) {
-        int k = spec.numLabels();
-        return rows.mapPartitions(new PartitionConfusion(spec, params, version, dualCl, padId, microBatch))
-                .treeAggregate(new ConfusionMatrix(k), ConfusionMatrix::merge, ConfusionMatrix::merge, 2);
+                                            long version, int padId, int microBatch) {
+        return rows.mapPartitions(new PartitionTask<>(spec, params, version, new Confusion(spec, padId, microBatch)))
+                .treeAggregate(new ConfusionMatrix(spec.numLabels()), ConfusionMatrix::merge, ConfusionMatrix::merge, 2);
     }
 
-    static final class PartitionConfusion implements FlatMapFunction<Iterator<TrainingRow>, ConfusionMatrix> {
-        private final ModelSpec spec;
-        private final Broadcast<float[]> params;
-        private final long version;
-        private final boolean dualCl;
+    /** Class probabilities of {@code rows}, in their order. */
+    public static List<float[]> probabilities(BertEncoderModel model, List<TrainingRow> rows, ClassifierHead head,
+                                              int padId, int microBatch) {
+        List<float[]> out = new ArrayList<>(rows.size());
+        for (List<TrainingRow> mb : RowBatches.split(rows, microBatch)) {
+            float[][] p = head.probabilities(model.forward(RowBatches.encode(mb, padId, head, 0, -1), false));
+            out.addAll(List.of(p));
+        }
+        return out;
+    }
+
+    /**
+     * Work over all of a partition's rows scored by the model's head (no dropout, in micro-batches): the
+     * skeleton of evaluation and prediction tasks.
+     */
+    public abstract static class ScoredRows<R> implements PartitionTask.Work<TrainingRow, R> {
+        protected final ModelSpec spec;
         private final int padId;
         private final int microBatch;
 
-        PartitionConfusion(ModelSpec spec, Broadcast<float[]> params, long version, boolean dualCl, int padId,
-                           int microBatch) {
+        protected ScoredRows(ModelSpec spec, int padId, int microBatch) {
             this.spec = spec;
-            this.params = params;
-            this.version = version;
-            this.dualCl = dualCl;
             this.padId = padId;
             this.microBatch = microBatch;
         }
 
         @Override
-        public Iterator<ConfusionMatrix> call(Iterator<TrainingRow> it) {
-            List<TrainingRow> rows = new ArrayList<>();
-            it.forEachRemaining(rows::add);
+        public List<TrainingRow> select(Iterator<TrainingRow> rows) {
+            List<TrainingRow> all = new ArrayList<>();
+            rows.forEachRemaining(all::add);
+            return all;
+        }
+
+        @Override
+        public R compute(BertEncoderModel model, List<TrainingRow> rows) {
+            return result(rows, probabilities(model, rows, spec.head(), padId, microBatch));
+        }
+
+        /** The task's result from its rows and their class probabilities (same order). */
+        protected abstract R result(List<TrainingRow> rows, List<float[]> probabilities);
+    }
+
+    private static final class Confusion extends ScoredRows<ConfusionMatrix> {
+        Confusion(ModelSpec spec, int padId, int microBatch) {
+            super(spec, padId, microBatch);
+        }
+
+        @Override
+        protected ConfusionMatrix result(List<TrainingRow> rows, List<float[]> probs) {
             ConfusionMatrix m = new ConfusionMatrix(spec.numLabels());
-            if (rows.isEmpty()) {
-                return List.of(m).iterator();
-            }
-            BertEncoderModel model = ExecutorModels.get(spec, version, params.value());
-            List<float[]> probs = RowPredictor.probabilities(model, rows, dualCl, padId, microBatch);
             for (int i = 0; i < rows.size(); i++) {
                 if (rows.get(i).label() >= 0) {
-                    m.add(rows.get(i).label(), RowPredictor.argmax(probs.get(i)));
+                    m.add(rows.get(i).label(), ClassifierHead.argmax(probs.get(i)));
                 }
             }
-            return List.of(m).iterator();
+            return m;
         }
     }
 }

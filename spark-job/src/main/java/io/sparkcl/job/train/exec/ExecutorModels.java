@@ -2,9 +2,7 @@ package io.sparkcl.job.train.exec;
 
 import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.BertParameters;
-import io.sparkcl.model.encoder.Pooling;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-thread cache of the encoder on an executor, so a task does not rebuild the model every step: the
@@ -34,23 +32,11 @@ public final class ExecutorModels {
             model = e.model;
         } else {
             CACHE.remove();
-            params = BertParameters.randomInit(spec.config(), spec.numLabels(), 0L, DataType.FLOAT);
-            model = new BertEncoderModel(params, pooling(spec.pooling()));
+            params = BertParameters.zeros(spec.config(), spec.numLabels(), DataType.FLOAT);
+            model = new BertEncoderModel(params, spec.pooling());
         }
-        if (params.flat().length() != flatParams.length) {
-            throw new IllegalStateException("broadcast parameters have " + flatParams.length + " values, the model "
-                    + spec.config() + " with " + spec.numLabels() + " labels needs " + params.flat().length());
-        }
-        params.flat().assign(Nd4j.createFromArray(flatParams).reshape(params.flat().shape()));
+        params.assignFlat(flatParams);
         CACHE.set(new Entry(spec, paramsVersion, params, model));
         return model;
-    }
-
-    public static Pooling pooling(String name) {
-        return switch (name) {
-            case "cls" -> Pooling.CLS;
-            case "mean" -> Pooling.MEAN;
-            default -> throw new IllegalArgumentException("unknown pooling '" + name + "' (cls or mean)");
-        };
     }
 }

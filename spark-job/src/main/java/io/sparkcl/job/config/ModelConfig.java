@@ -1,0 +1,27 @@
+package io.sparkcl.job.config;
+
+import io.sparkcl.losses.Method;
+import io.sparkcl.model.ClassifierHead;
+import io.sparkcl.model.encoder.Pooling;
+
+import java.io.Serializable;
+
+
+import static io.sparkcl.job.config.ConfigKey.*;
+
+/**
+ * The encoder a run starts from and how it classifies.
+ *
+ * @param model     registry model name or HuggingFace folder
+ * @param head      the classifier the method trains (DualCL's label-aware one, else linear)
+ * @param dropout   hidden and attention dropout; negative = the model's own
+ * @param maxLength maximum tokens per input (label words included for DualCL)
+ */
+public record ModelConfig(String model, ClassifierHead head, Pooling pooling, double dropout, int maxLength)
+        implements Serializable {
+
+    static ModelConfig from(ConfigValues r) {
+        return new ModelConfig(r.get(MODEL), ClassifierHead.of(Method.parse(r.get(METHOD))),
+                Pooling.parse(r.get(POOLING)), r.get(DROPOUT, -1.0), r.get(MAX_LENGTH));
+    }
+}

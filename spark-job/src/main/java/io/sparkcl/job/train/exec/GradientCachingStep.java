@@ -1,0 +1,361 @@
+package io.sparkcl.job.train.exec;
+
+import io.sparkcl.job.config.ObjectiveConfig;
+import io.sparkcl.job.train.data.RowBatches;
+import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.losses.ContrastivePart;
+import io.sparkcl.losses.CrossEntropyPart;
+import io.sparkcl.losses.Objective;
+import io.sparkcl.losses.ObjectiveParts;
+import io.sparkcl.model.ClassifierHead;
+import io.sparkcl.model.encoder.BertEncoderModel;
+import io.sparkcl.model.encoder.EncoderBatch;
+import io.sparkcl.model.encoder.ForwardState;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One exact global-batch step on Spark with gradient caching (GradCache, Gao et al. 2021), the driver
+ * acting as parameter server:
+ * <ol>
+ *   <li>pass 1 (only when the objective has a contrastive part): each executor runs the encoder forward,
+ *       without gradients, over its shard of the batch in micro-batches; the driver gathers the B×d
+ *       features (and DualCL's B×K×d label features);</li>
+ *   <li>the driver computes the contrastive term over the whole batch, in float64, and its gradient with
+ *       respect to every feature;</li>
+ *   <li>pass 2: each executor runs forward again with the same per-row dropout seeds (so the same masks),
+ *       adds its local cross-entropy part (normalised by B so the shards add up) to the received feature
+ *       gradients and runs backward; {@code treeAggregate} sums the parameter gradients.</li>
+ * </ol>
+ * Tasks are pure functions of (parameters, step, rows): Spark retries are safe. Memory on an executor is one
+ * micro-batch of activations plus one gradient-sized array, whatever B.
+ */
+public final class GradientCachingStep {
+    private final JavaSparkContext jsc;
+    private final JavaRDD<TrainingRow> rows;
+    private final ModelSpec spec;
+    private final int[] labelsByIndex;
+    private final FaultInjection faults;
+
+    /** @param labelsByIndex label of every training row by global row index (the contrastive term needs them) */
+    public GradientCachingStep(JavaSparkContext jsc, JavaRDD<TrainingRow> rows, ModelSpec spec, int[] labelsByIndex,
+                               FaultInjection faults) {
+        this.jsc = jsc;
+        this.rows = rows;
+        this.spec = spec;
+        this.labelsByIndex = labelsByIndex;
+        this.faults = faults;
+    }
+
+    /**
+     * Everything a task of one training step needs besides the parameters (broadcast once per pass).
+     *
+     * @param batchIndices global row indices of the step's batch, in batch order
+     * @param gradZ        pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
+     * @param gradTheta    pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
+     */
+    public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int padId,
+                              ObjectiveConfig objective, int hidden, int numLabels, float[] gradZ, float[] gradTheta)
+            implements Serializable {
+
+        public Map<Long, Integer> positions() {
+            Map<Long, Integer> pos = new HashMap<>(batchIndices.length * 2);
+            for (int i = 0; i < batchIndices.length; i++) {
+                if (pos.put(batchIndices[i], i) != null) {
+                    throw new IllegalStateException("row " + batchIndices[i] + " appears twice in the batch of step " + step);
+                }
+            }
+            return pos;
+        }
+
+        public int batchSize() {
+            return batchIndices.length;
+        }
+
+        public StepContext withFeatureGradients(float[] gz, float[] gt) {
+            return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt);
+        }
+    }
+
+    /**
+     * A partial sum of parameter gradients (what treeAggregate adds up). Mutable on purpose: Spark's aggregate
+     * lets seqOp/combOp add into their first argument, which avoids allocating a gradient-sized array per merge.
+     * {@code grad == null} is the zero element.
+     */
+    public static final class GradPartial implements Serializable {
+        public float[] grad;
+        /** Sum of the shards' unweighted CE parts (each already divided by the global batch size). */
+        public double ceLoss;
+        public long rows;
+        public long maxComputeNanos;
+        public long sumComputeNanos;
+
+        public static GradPartial zero() {
+            return new GradPartial();
+        }
+
+        public GradPartial add(GradPartial o) {
+            if (o.grad != null) {
+                if (grad == null) {
+                    grad = o.grad.clone();
+                } else {
+                    if (grad.length != o.grad.length) {
+                        throw new IllegalStateException("gradient sizes differ: " + grad.length + " vs " + o.grad.length);
+                    }
+                    for (int i = 0; i < grad.length; i++) {
+                        grad[i] += o.grad[i];
+                    }
+                }
+            }
+            ceLoss += o.ceLoss;
+            rows += o.rows;
+            maxComputeNanos = Math.max(maxComputeNanos, o.maxComputeNanos);
+            sumComputeNanos += o.sumComputeNanos;
+            return this;
+        }
+    }
+
+    /**
+     * Outcome of a step: summed gradient, loss parts (total weighted; ce, contrastive, lz, ltheta unweighted),
+     * and the time split, all nanos; pass times are the slowest task's compute time measured inside the task.
+     */
+    public record StepResult(float[] grad, ObjectiveParts parts,
+                             long pass1ComputeNanos, long pass2ComputeNanos, long driverLossNanos, long wallNanos) {
+    }
+
+    /** Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. */
+    public StepResult run(StepContext ctx, Broadcast<float[]> params, long version) {
+        long t0 = System.nanoTime();
+        jsc.setJobGroup("sparkcl-train", "step " + ctx.step(), false);
+        Objective objective = ctx.objective().objective();
+        long pass1Nanos = 0;
+        long driverNanos = 0;
+        ContrastivePart contrastive = new ContrastivePart(0, 0, 0, 0, null, null);
+        StepContext pass2Ctx = ctx;
+        if (ctx.objective().hasContrastive()) {
+            Broadcast<StepContext> c1 = jsc.broadcast(ctx);
+            List<FeatureBlock> blocks = rows.mapPartitions(new PartitionTask<>(spec, params, version,
+                    new FeaturePass(c1, spec.head()))).collect();
+            c1.unpersist(false);
+            long td = System.nanoTime();
+            contrastive = globalContrastive(objective, blocks, ctx);
+            pass2Ctx = ctx.withFeatureGradients(toFloat(contrastive.gradFeatures()),
+                    contrastive.gradLabelFeatures() == null ? null : toFloat(contrastive.gradLabelFeatures()));
+            driverNanos = System.nanoTime() - td;
+            for (FeatureBlock b : blocks) {
+                pass1Nanos = Math.max(pass1Nanos, b.computeNanos());
+            }
+        }
+        Broadcast<StepContext> c2 = jsc.broadcast(pass2Ctx);
+        GradPartial sum = rows.mapPartitions(new PartitionTask<>(spec, params, version,
+                        new GradientPass(c2, spec.head(), spec.numParams(), faults)))
+                .treeAggregate(GradPartial.zero(), GradPartial::add, GradPartial::add,
+                        rows.getNumPartitions() > 8 ? 3 : 2);
+        c2.unpersist(false);
+        if (sum.rows != ctx.batchSize()) {
+            throw new IllegalStateException("step " + ctx.step() + ": the batch has " + ctx.batchSize()
+                    + " rows but the executors found " + sum.rows + " of them (are row indices unique?)");
+        }
+        ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
+        return new StepResult(sum.grad, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, System.nanoTime() - t0);
+    }
+
+    /** The weighted contrastive part over the whole batch, from the gathered features put into batch order. */
+    private ContrastivePart globalContrastive(Objective objective, List<FeatureBlock> blocks, StepContext ctx) {
+        int b = ctx.batchSize();
+        int d = ctx.hidden();
+        int k = ctx.numLabels();
+        boolean dual = spec.head().labelAwareInput();
+        // float64: the contrastive term of a large batch is a sum of many exponentials
+        double[] z = new double[b * d];
+        double[] theta = dual ? new double[b * k * d] : null;
+        int seen = 0;
+        for (FeatureBlock blk : blocks) {
+            for (int i = 0; i < blk.positions().length; i++) {
+                int p = blk.positions()[i];
+                for (int j = 0; j < d; j++) {
+                    z[p * d + j] = blk.z()[i * d + j];
+                }
+                if (dual) {
+                    for (int j = 0; j < k * d; j++) {
+                        theta[p * k * d + j] = blk.theta()[i * k * d + j];
+                    }
+                }
+                seen++;
+            }
+        }
+        if (seen != b) {
+            throw new IllegalStateException("step " + ctx.step() + ": gathered features of " + seen + " rows, expected " + b);
+        }
+        int[] y = new int[b];
+        for (int i = 0; i < b; i++) {
+            y[i] = labelsByIndex[(int) ctx.batchIndices()[i]];
+        }
+        return objective.contrastive(Nd4j.createFromArray(z).reshape(b, d),
+                dual ? Nd4j.createFromArray(theta).reshape(b, k, d) : null, Nd4j.createFromArray(y));
+    }
+
+    public static float[] toFloat(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    // ------------------------------------------------------------------ executor side
+
+    /** A row of the step's batch on an executor, with its position in the batch. */
+    record Positioned(int position, TrainingRow row) implements Serializable {
+    }
+
+    /**
+     * Pass-1 output of one partition: batch positions of its rows, their pooled features (row-major [n,d]) and,
+     * for DualCL, label features ([n,K,d]); computeNanos is the time spent inside the task.
+     */
+    record FeatureBlock(int[] positions, float[] z, float[] theta, long computeNanos) implements Serializable {
+    }
+
+    /** What both passes share: the partition's rows of the step's batch, in batch order, as micro-batches. */
+    private abstract static class BatchPass<R> implements PartitionTask.Work<Positioned, R> {
+        final Broadcast<StepContext> ctx;
+        final ClassifierHead head;
+
+        BatchPass(Broadcast<StepContext> ctx, ClassifierHead head) {
+            this.ctx = ctx;
+            this.head = head;
+        }
+
+        @Override
+        public List<Positioned> select(Iterator<TrainingRow> rows) {
+            Map<Long, Integer> positions = ctx.value().positions();
+            List<Positioned> mine = new ArrayList<>();
+            while (rows.hasNext()) {
+                TrainingRow r = rows.next();
+                Integer p = positions.get(r.index());
+                if (p != null) {
+                    mine.add(new Positioned(p, r));
+                }
+            }
+            mine.sort(Comparator.comparingInt(Positioned::position));
+            return mine;
+        }
+
+        /** The micro-batch's rows padded, with the step's per-row dropout seeds. */
+        EncoderBatch encode(List<Positioned> mb, StepContext c) {
+            return RowBatches.encode(rowsOf(mb), c.padId(), head, c.seed(), c.step());
+        }
+    }
+
+    /** Pass 1: forward without gradient, in micro-batches, with the step's dropout masks. */
+    private static final class FeaturePass extends BatchPass<FeatureBlock> {
+        FeaturePass(Broadcast<StepContext> ctx, ClassifierHead head) {
+            super(ctx, head);
+        }
+
+        @Override
+        public FeatureBlock compute(BertEncoderModel model, List<Positioned> mine) {
+            long t0 = System.nanoTime();
+            StepContext c = ctx.value();
+            int n = mine.size();
+            int d = c.hidden();
+            int k = c.numLabels();
+            boolean dual = head.labelAwareInput();
+            int[] positions = new int[n];
+            float[] z = new float[n * d];
+            float[] theta = dual ? new float[n * k * d] : null;
+            int offset = 0;
+            for (List<Positioned> mb : RowBatches.split(mine, c.microBatch())) {
+                ForwardState s = model.forward(encode(mb, c), true);
+                float[] zf = toFloat(s.pooled());
+                System.arraycopy(zf, 0, z, offset * d, zf.length);
+                if (dual) {
+                    float[] tf = toFloat(s.labelFeatures());
+                    System.arraycopy(tf, 0, theta, offset * k * d, tf.length);
+                }
+                for (int i = 0; i < mb.size(); i++) {
+                    positions[offset + i] = mb.get(i).position();
+                }
+                offset += mb.size();
+            }
+            return new FeatureBlock(positions, z, theta, System.nanoTime() - t0);
+        }
+    }
+
+    /**
+     * Pass 2: forward again (same dropout seeds, so the same masks), local CE part plus the received
+     * contrastive feature gradients, backward; parameter gradients summed over the shard's micro-batches.
+     */
+    private static final class GradientPass extends BatchPass<GradPartial> {
+        private final long numParams;
+        private final FaultInjection faults;
+
+        GradientPass(Broadcast<StepContext> ctx, ClassifierHead head, long numParams, FaultInjection faults) {
+            super(ctx, head);
+            this.numParams = numParams;
+            this.faults = faults;
+        }
+
+        @Override
+        public GradPartial compute(BertEncoderModel model, List<Positioned> mine) {
+            long t0 = System.nanoTime();
+            StepContext c = ctx.value();
+            Objective objective = c.objective().objective();
+            int d = c.hidden();
+            int k = c.numLabels();
+            INDArray gradFlat = Nd4j.zeros(DataType.FLOAT, numParams);
+            double loss = 0;
+            for (List<Positioned> mb : RowBatches.split(mine, c.microBatch())) {
+                ForwardState s = model.forward(encode(mb, c), true);
+                // the objective reads what its method needs: logits (ce, scl) or z and θ (dualcl)
+                CrossEntropyPart ce = objective.crossEntropy(s.logits(), s.pooled(), s.labelFeatures(),
+                        Nd4j.createFromArray(RowBatches.labels(rowsOf(mb))), c.batchSize());
+                INDArray gradZ = ce.gradFeatures();
+                INDArray gradTheta = ce.gradLabelFeatures();
+                if (c.gradZ() != null) {
+                    INDArray received = rowsFrom(c.gradZ(), mb, d);
+                    gradZ = gradZ == null ? received : gradZ.add(received);
+                }
+                if (c.gradTheta() != null) {
+                    INDArray received = rowsFrom(c.gradTheta(), mb, k * d).reshape(mb.size(), k, d);
+                    gradTheta = gradTheta == null ? received : gradTheta.add(received);
+                }
+                model.backward(s, gradZ, ce.gradLogits(), gradTheta, gradFlat);
+                loss += ce.unweighted();
+            }
+            GradPartial out = new GradPartial();
+            out.grad = gradFlat.data().asFloat();
+            out.ceLoss = loss;
+            out.rows = mine.size();
+            out.maxComputeNanos = System.nanoTime() - t0;
+            out.sumComputeNanos = out.maxComputeNanos;
+            faults.afterShardGradient(c.step(), out);
+            return out;
+        }
+    }
+
+    static List<TrainingRow> rowsOf(List<Positioned> mb) {
+        List<TrainingRow> rows = new ArrayList<>(mb.size());
+        for (Positioned p : mb) {
+            rows.add(p.row());
+        }
+        return rows;
+    }
+
+    /** Rows (by batch position) of a row-major [B,width] float array, as a FLOAT [n,width] array. */
+    static INDArray rowsFrom(float[] all, List<Positioned> mb, int width) {
+        float[] out = new float[mb.size() * width];
+        for (int i = 0; i < mb.size(); i++) {
+            System.arraycopy(all, mb.get(i).position() * width, out, i * width, width);
+        }
+        return Nd4j.createFromArray(out).reshape(mb.size(), width);
+    }
+}
