@@ -47,7 +47,8 @@ public enum ConfigKey {
     // ---- model and objective
     MODEL("model", ValueType.STRING, "NAME|DIR", "all-minilm-l6-v2",
             "Train: registry model (tiny-random, all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2) or a HuggingFace "
-                    + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).", Scope.ALL),
+                    + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).",
+            EnumSet.of(Scope.TRAIN, Scope.EVALUATE, Scope.PREDICT)),
     METHOD("method", ValueType.STRING, "ce|scl|dualcl", "dualcl",
             "Objective: cross-entropy, CE + supervised contrastive (Gunel et al.), or dual contrastive (Chen et al.).",
             Scope.TRAIN_ONLY),
@@ -107,7 +108,8 @@ public enum ConfigKey {
             Scope.TRAIN_ONLY),
     OUTPUT("output", ValueType.STRING, "PATH", "runs/DATASET-METHOD-TIMESTAMP (train)",
             "Train: the run folder (Hadoop path). Evaluate: where to write the results JSON (optional). "
-                    + "Predict: where to write the predictions (required).", Scope.ALL),
+                    + "Predict: where to write the predictions (required). Promote: where to write promotion.json "
+                    + "(optional).", Scope.ALL),
     OUTPUT_FORMAT("output-format", ValueType.STRING, "parquet|csv", "parquet", "Format of the predictions.",
             EnumSet.of(Scope.PREDICT)),
     RESUME("resume", ValueType.BOOLEAN, null, "false",
@@ -116,15 +118,27 @@ public enum ConfigKey {
             "Partitions of the cached training and evaluation rows.", Scope.ALL),
     MASTER("master", ValueType.STRING, "URL", "local[*]",
             "Spark master (local[*], spark://host:7077, yarn, k8s://…); the launcher then uses spark-submit.",
-            Scope.ALL);
+            Scope.ALL),
+
+    // ---- promotion of a retrained model
+    CANDIDATE("candidate", ValueType.STRING, "DIR", null,
+            "The new model: a run folder (its model/) or a model folder.", EnumSet.of(Scope.PROMOTE)),
+    CURRENT("current", ValueType.STRING, "DIR", null,
+            "The model in service (a model folder); replaced by the candidate when it is promoted, the old one kept "
+                    + "as DIR.previous. Missing: the candidate becomes the first model.", EnumSet.of(Scope.PROMOTE)),
+    MARGIN("margin", ValueType.DOUBLE, "M", "0",
+            "Promote only if the candidate's dev metric exceeds the current model's by more than M (>= 0).",
+            EnumSet.of(Scope.PROMOTE)),
+    METRIC("metric", ValueType.STRING, "accuracy|macro-f1", "accuracy",
+            "Dev metric that decides a promotion.", EnumSet.of(Scope.PROMOTE));
 
     /** Which subcommand an option belongs to. */
     public enum Scope {
-        TRAIN, EVALUATE, PREDICT;
+        TRAIN, EVALUATE, PREDICT, PROMOTE;
 
         static final Set<Scope> ALL = EnumSet.allOf(Scope.class);
         static final Set<Scope> TRAIN_ONLY = EnumSet.of(TRAIN);
-        static final Set<Scope> TRAIN_EVAL = EnumSet.of(TRAIN, EVALUATE);
+        static final Set<Scope> TRAIN_EVAL = EnumSet.of(TRAIN, EVALUATE, PROMOTE);
     }
 
     private final String key;
