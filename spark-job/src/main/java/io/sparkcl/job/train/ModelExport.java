@@ -41,6 +41,12 @@ public final class ModelExport {
                               int maxLength, Map<String, ?> trainingConfig) {
         FineTunedModel model = FineTunedModel.of(parameters(config, numLabels, flat), pooling, labels, labelTexts,
                 tokenizer, maxLength, trainingConfig);
+        return save(model, run, name);
+    }
+
+    /** Writes {@code model} into {@code <folder>/<name>} (a Hadoop path), atomically as above. */
+    public static String save(FineTunedModel model, RunFolder folder, String name) {
+        RunFolder run = folder;
         Path target = run.path(name);
         try {
             if ("file".equals(target.toUri().getScheme()) || target.toUri().getScheme() == null) {

@@ -1,17 +1,14 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.PredictConfig;
+import io.sparkcl.job.ml.BatchInference;
 import io.sparkcl.job.train.data.InferenceData;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.RowPredictor;
-import io.sparkcl.job.train.exec.ExecutorModels;
-import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.model.FineTunedModel;
-import io.sparkcl.model.encoder.BertEncoderModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -50,16 +46,13 @@ public final class PredictJob {
                 c.textColumn(), c.textPairColumn(), c.input() == null ? "label" : null, c.maxBadRows(), c.maxLength(),
                 c.partitions(), c.output() + "/_quarantine");
         List<String> labels = model.labels();
-        ModelSpec spec = new ModelSpec(model.config(), labels.size(), model.pooling().name().toLowerCase(Locale.ROOT));
-        Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
+        BatchInference inference = BatchInference.of(jsc, model, data.padTokenId(), c.evalBatch());
         try {
             StructType schema = new StructType()
                     .add("pid", DataTypes.StringType, false)
                     .add("predicted_id", DataTypes.IntegerType, false)
                     .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-            JavaRDD<Row> predicted = data.rows().mapPartitions(new Predict(spec, params,
-                    UUID.randomUUID().getMostSignificantBits(), model.head() == FineTunedModel.Head.DUALCL,
-                    data.padTokenId(), c.evalBatch()));
+            JavaRDD<Row> predicted = data.rows().mapPartitions(new Predict(inference));
             Dataset<Row> p = spark.createDataFrame(predicted, schema);
             List<Column> cols = new ArrayList<>(List.of(col("id"), col("text"), col("text_pair"), col("label")));
             Column labelArray = org.apache.spark.sql.functions.array(labels.stream()
@@ -83,25 +76,15 @@ public final class PredictJob {
             System.out.println(line);
             return n;
         } finally {
-            params.unpersist(false);
+            inference.release();
         }
     }
 
     static final class Predict implements FlatMapFunction<Iterator<TrainingRow>, Row> {
-        private final ModelSpec spec;
-        private final Broadcast<float[]> params;
-        private final long version;
-        private final boolean dualCl;
-        private final int padId;
-        private final int batch;
+        private final BatchInference inference;
 
-        Predict(ModelSpec spec, Broadcast<float[]> params, long version, boolean dualCl, int padId, int batch) {
-            this.spec = spec;
-            this.params = params;
-            this.version = version;
-            this.dualCl = dualCl;
-            this.padId = padId;
-            this.batch = batch;
+        Predict(BatchInference inference) {
+            this.inference = inference;
         }
 
         @Override
@@ -111,11 +94,10 @@ public final class PredictJob {
             if (rows.isEmpty()) {
                 return java.util.Collections.emptyIterator();
             }
-            BertEncoderModel model = ExecutorModels.get(spec, version, params.value());
-            List<float[]> probs = RowPredictor.probabilities(model, rows, dualCl, padId, batch);
+            List<RowPredictor.Scored> scores = inference.scores(rows);
             List<Row> out = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
-                float[] p = probs.get(i);
+                float[] p = scores.get(i).probabilities();
                 Float[] boxed = new Float[p.length];
                 for (int k = 0; k < p.length; k++) {
                     boxed[k] = p[k];

@@ -19,9 +19,19 @@ public final class RowPredictor {
     private RowPredictor() {
     }
 
+    /** Class probabilities and the pooled feature of one row. */
+    public record Scored(float[] probabilities, float[] pooled) implements java.io.Serializable {
+    }
+
     public static List<float[]> probabilities(BertEncoderModel model, List<TrainingRow> rows, boolean dualCl, int padId,
                                               int microBatch) {
-        List<float[]> out = new ArrayList<>(rows.size());
+        return scores(model, rows, dualCl, padId, microBatch).stream().map(Scored::probabilities).toList();
+    }
+
+    /** Probabilities and pooled features (the sentence feature z) of every row. */
+    public static List<Scored> scores(BertEncoderModel model, List<TrainingRow> rows, boolean dualCl, int padId,
+                                      int microBatch) {
+        List<Scored> out = new ArrayList<>(rows.size());
         for (List<TrainingRow> mb : MicroBatches.split(rows, microBatch)) {
             ForwardState s = model.forward(MicroBatches.encode(mb, padId, 0, -1, dualCl), false);
             INDArray logits = dualCl ? dualLogits(s.pooled(), s.labelFeatures()) : s.logits();
@@ -30,7 +40,8 @@ public final class RowPredictor {
             INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(l.subColumnVector(max), false);
             INDArray p = e.divColumnVector(e.sum(true, 1));
             for (int i = 0; i < mb.size(); i++) {
-                out.add(p.getRow(i).castTo(DataType.FLOAT).dup().toFloatVector());
+                out.add(new Scored(p.getRow(i).castTo(DataType.FLOAT).dup().toFloatVector(),
+                        s.pooled().getRow(i).castTo(DataType.FLOAT).dup().toFloatVector()));
             }
         }
         return out;
