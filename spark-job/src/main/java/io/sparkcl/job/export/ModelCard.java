@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The model card ({@code README.md} in a saved model folder): what the model is (base model, method, λ, τ),
@@ -39,10 +40,11 @@ public final class ModelCard {
             throw new UncheckedIOException("cannot read " + run.path(modelFolder + "/config.json"), e);
         }
         run.writeString(modelFolder + "/" + FILE, render(JSON.valueToTree(settings), JSON.valueToTree(summary), config,
-                run.root().toString(), ZonedDateTime.now(ZoneOffset.UTC)));
+                run.root().toString(), ZonedDateTime.now(ZoneOffset.UTC), Invocation.commandLine()));
     }
 
-    static String render(JsonNode settings, JsonNode summary, JsonNode config, String runFolder, ZonedDateTime date) {
+    static String render(JsonNode settings, JsonNode summary, JsonNode config, String runFolder, ZonedDateTime date,
+                         Optional<String> commandLine) {
         String method = settings.path("method").asText();
         JsonNode data = summary.path("data");
         StringBuilder b = new StringBuilder();
@@ -74,8 +76,7 @@ public final class ModelCard {
             }
         }
         b.append("\nModel selection used the dev split only; test is reported, never used for choices.\n");
-        b.append("\n## Command\n\n```bash\n").append(Invocation.commandLine()
-                .orElse("# trained through the Java API (no command line); the resolved options are in trainer.json"))
+        b.append("\n## Command\n\n```bash\n").append(commandLine.orElse("# trained through the Java API (no command line); the resolved options are in trainer.json"))
                 .append("\n```\n\nThe resolved configuration is `config.yaml` in the run folder "
                         + "(`sparkcl train --config RUN/config.yaml` trains the same model again).\n");
         b.append("\n## Use\n\n- SparkCL: `sparkcl evaluate|predict --model THIS_FOLDER`, "

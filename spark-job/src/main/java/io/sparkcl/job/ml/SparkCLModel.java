@@ -56,14 +56,14 @@ public final class SparkCLModel extends Model<SparkCLModel> implements MLWritabl
         return uid;
     }
 
-    @Override
-    public Param<?>[] params() {
-        return stage.all();
+    /** The class labels, in the order of the probability vector. */
+    public List<String> labels() {
+        return model.labels();
     }
 
     @Override
-    public StageParams stageParams() {
-        return stage;
+    public Param<?>[] params() {
+        return stage.all();
     }
 
     /** The fine-tuned model (labels, tokenizer, parameters). */
@@ -71,9 +71,9 @@ public final class SparkCLModel extends Model<SparkCLModel> implements MLWritabl
         return model;
     }
 
-    /** The class labels, in the order of the probability vector. */
-    public List<String> labels() {
-        return model.labels();
+    @Override
+    public StageParams stageParams() {
+        return stage;
     }
 
 

@@ -53,8 +53,14 @@ public final class PromoteJob {
         report.put("dev", metrics(candidateDev, currentDev));
         EvaluateConfig candidateTest = c.testEvaluation(candidate);
         if (candidateTest != null) {
-            report.put("test", metrics(EvaluateJob.run(candidateTest, spark),
-                    hasCurrent ? EvaluateJob.run(c.testEvaluation(c.current()), spark) : null));
+            try {
+                report.put("test", metrics(EvaluateJob.run(candidateTest, spark),
+                        hasCurrent ? EvaluateJob.run(c.testEvaluation(c.current()), spark) : null));
+            } catch (IllegalArgumentException e) {
+                // test metrics are only reported: a test split without labels (GLUE) does not stop the decision
+                LOG.warn("promote: no test metrics: {}", e.getMessage());
+                report.put("test", Map.of("error", String.valueOf(e.getMessage())));
+            }
         }
 
         double cand = value(candidateDev, c.metric());

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,12 +28,15 @@ class ModelCardTest {
         JsonNode config = json("{'architectures':['BertModel'],'sparkcl':{'transformers':{'class':null,"
                 + "'note':'DualCL: transformers has no class for this head.'}}}");
         String card = ModelCard.render(settings, summary, config, "hdfs:///runs/r1",
-                ZonedDateTime.of(2026, 11, 26, 12, 0, 0, 0, ZoneOffset.UTC));
+                ZonedDateTime.of(2026, 11, 26, 12, 0, 0, 0, ZoneOffset.UTC), Optional.empty());
         for (String expected : new String[]{"| base model | all-minilm-l6-v2 |", "| λ, τ | 0.1, 0.1 |",
                 "dual contrastive", "train 7447, dev 872, test 1821", "dev-file hdfs:///d/dev.jsonl",
                 "| dev | 872 | 0.8100 | 0.8000 |", "| test | 1821 | 0.8232 | 0.8231 |", "2026-11-26T12:00:00Z",
                 "trained through the Java API", "has **no class**", "`BertModel`", "DualCL: transformers has no class"}) {
             assertTrue(card.contains(expected), "missing '" + expected + "' in:\n" + card);
         }
+        String fromCli = ModelCard.render(settings, summary, config, "r", ZonedDateTime.now(ZoneOffset.UTC),
+                Optional.of("sparkcl train --dataset sst2 --method dualcl"));
+        assertTrue(fromCli.contains("```bash\nsparkcl train --dataset sst2 --method dualcl\n```"), fromCli);
     }
 }

@@ -146,6 +146,17 @@ class PromoteJobTest {
     }
 
     @Test
+    void theCommandLineReportsBadOptionsWithExitCode2BeforeSparkStarts() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = io.sparkcl.job.SparkClMain.run(new String[]{"promote", "--candidate", runA.toString(), "--current",
+                tmp.resolve("y").toString(), "--dev-file", devFile.toString(), "--metric", "f1"},
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--metric"), err.toString());
+        assertFalse(Files.exists(tmp.resolve("y")), "nothing installed");
+    }
+
+    @Test
     void badOptionsAreNamed() {
         ConfigValues v = new ConfigValues()
                 .set(ConfigKey.CANDIDATE, runA.toString(), "test")
