@@ -79,9 +79,10 @@ public final class TransformersHead {
         t.put("class", exact ? architecture() : (String) null);
         t.put("scaled_head", exact);
         if (exact) {
-            t.put("note", "Loads as " + architecture() + " and reproduces SparkCL's probabilities: the "
-                    + (roberta() ? "classifier.dense" : "pooler") + " layer is " + SCALE + "·I (tanh in its linear "
-                    + "range) and the classifier is scaled by 1/" + SCALE + ".");
+            int exponent = Math.getExponent(SCALE);
+            t.put("note", "The " + (roberta() ? "classifier.dense" : "pooler") + " layer is 2^" + exponent
+                    + "·I (its tanh works in the linear range) and the classifier is scaled by 2^" + -exponent
+                    + ", so that " + architecture() + " computes SparkCL's linear head on the [CLS] feature.");
         } else if (head == FineTunedModel.Head.DUALCL) {
             t.put("note", "DualCL: transformers has no class for this head. Load the encoder as " + architecture()
                     + ", feed '[CLS] label_1 ... label_K [SEP] text [SEP]' (label texts of labels.json), "

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,7 @@ public final class ModelCard {
         row(b, "data", dataText(settings));
         row(b, "splits (rows)", "train " + data.path("train_rows").asText("?") + ", dev " + data.path("dev_rows").asText("–")
                 + ", test " + data.path("test_rows").asText("–"));
-        row(b, "date", date.format(DateTimeFormatter.ISO_INSTANT.withLocale(Locale.ROOT)));
+        row(b, "date", date.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_INSTANT));
         row(b, "run folder", runFolder);
         b.append("\n## Metrics\n\n| split | rows | accuracy | macro-F1 |\n|---|---|---|---|\n");
         JsonNode evals = summary.path("final_eval");
@@ -75,7 +76,10 @@ public final class ModelCard {
                 b.append("| ").append(split).append(" | – | – | – |\n");
             }
         }
-        b.append("\nModel selection used the dev split only; test is reported, never used for choices.\n");
+        b.append(data.has("dev_rows")
+                ? "\nThe best-model/ checkpoint was chosen on dev macro-F1; test is only reported.\n"
+                : "\nNo dev split: the best-model/ checkpoint was chosen on test macro-F1, so its test metrics are "
+                + "optimistic; give dev data (--dev-file) for an unbiased test figure.\n");
         b.append("\n## Command\n\n```bash\n").append(commandLine.orElse("# trained through the Java API (no command line); the resolved options are in trainer.json"))
                 .append("\n```\n\nThe resolved configuration is `config.yaml` in the run folder "
                         + "(`sparkcl train --config RUN/config.yaml` trains the same model again).\n");

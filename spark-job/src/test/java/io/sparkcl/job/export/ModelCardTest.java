@@ -32,7 +32,7 @@ class ModelCardTest {
         for (String expected : new String[]{"| base model | all-minilm-l6-v2 |", "| λ, τ | 0.1, 0.1 |",
                 "dual contrastive", "train 7447, dev 872, test 1821", "dev-file hdfs:///d/dev.jsonl",
                 "| dev | 872 | 0.8100 | 0.8000 |", "| test | 1821 | 0.8232 | 0.8231 |", "2026-11-26T12:00:00Z",
-                "trained through the Java API", "has **no class**", "`BertModel`", "DualCL: transformers has no class"}) {
+                "trained through the Java API", "chosen on dev macro-F1", "has **no class**", "`BertModel`", "DualCL: transformers has no class"}) {
             assertTrue(card.contains(expected), "missing '" + expected + "' in:\n" + card);
         }
         String fromCli = ModelCard.render(settings, summary, config, "r", ZonedDateTime.now(ZoneOffset.UTC),
