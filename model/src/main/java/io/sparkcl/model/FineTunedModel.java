@@ -38,7 +38,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -194,8 +193,6 @@ public final class FineTunedModel {
     private void writeFiles(Path dir) throws IOException {
         BertConfig cfg = parameters.config();
         ObjectNode config = HuggingFaceConfig.toJson(cfg);
-        boolean roberta = cfg.architecture().equals("roberta");
-        config.putArray("architectures").add(roberta ? "RobertaForSequenceClassification" : "BertForSequenceClassification");
         config.put("num_labels", labels.size());
         ObjectNode id2label = config.putObject("id2label");
         ObjectNode label2id = config.putObject("label2id");
@@ -209,15 +206,12 @@ public final class FineTunedModel {
         sparkcl.put("max_length", maxLength);
         sparkcl.put("head", head.id());
         sparkcl.put("head_labels", parameters.numLabels());
+        TransformersHead exported = TransformersHead.of(cfg, pooling, head);
+        exported.describe(config, sparkcl, pooling, head);
         HuggingFaceConfig.write(dir.resolve(HuggingFaceCheckpoint.CONFIG_FILE), config);
 
-        String prefix = cfg.architecture() + ".";
-        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, INDArray> e : parameters.toHuggingFace().entrySet()) {
-            String name = e.getKey().startsWith("classifier.") ? e.getKey() : prefix + e.getKey();
-            tensors.put(name, FloatTensor.of(name, e.getValue()));
-        }
-        SafeTensors.write(dir.resolve(HuggingFaceCheckpoint.WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+        SafeTensors.write(dir.resolve(HuggingFaceCheckpoint.WEIGHTS_FILE), exported.toFile(parameters.toHuggingFace()),
+                Map.of("format", "pt"));
 
         Tokenizers.copyFiles(tokenizerSpec, dir);
 
@@ -307,13 +301,14 @@ public final class FineTunedModel {
         }
 
         HuggingFaceCheckpoint.Loaded loaded = HuggingFaceCheckpoint.load(folder);
-        if (headLabels > 0 && !loaded.tensors().containsKey(BertParameters.CLASSIFIER_WEIGHT)) {
+        Map<String, INDArray> tensors = TransformersHead.of(loaded.config(), sparkcl)
+                .fromFile(FloatTensor.toINDArrays(loaded.tensors()), folder.resolve(HuggingFaceCheckpoint.WEIGHTS_FILE));
+        if (headLabels > 0 && !tensors.containsKey(BertParameters.CLASSIFIER_WEIGHT)) {
             throw new ModelLoadException("Missing tensor " + BertParameters.CLASSIFIER_WEIGHT + " in "
                     + loaded.weightsSource());
         }
-        BertParameters parameters = BertParameters.fromHuggingFace(loaded.config(), headLabels,
-                FloatTensor.toINDArrays(loaded.tensors()), loaded.weightsSource(), BertParameters.DEFAULT_HEAD_SEED,
-                DataType.FLOAT);
+        BertParameters parameters = BertParameters.fromHuggingFace(loaded.config(), headLabels, tensors,
+                loaded.weightsSource(), BertParameters.DEFAULT_HEAD_SEED, DataType.FLOAT);
         TokenizerSpec spec = new TokenizerSpec(folder.toString());
         FineTunedModel model = new FineTunedModel(parameters, pooling, labels, labelTexts, spec, maxLength, training,
                 head);

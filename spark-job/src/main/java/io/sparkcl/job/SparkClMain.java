@@ -19,6 +19,7 @@ public final class SparkClMain {
     /** Runs the command line; returns the exit code (0 ok, 1 job failed, 2 bad options or config). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         routeJulToSlf4j();
+        io.sparkcl.job.cli.Invocation.record(args);
         return SparkClCommand.build(new CliContext(out, err)).execute(args);
     }
 

@@ -16,7 +16,7 @@ public final class OptionsReference {
     public static String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("| Option | Commands | Default | Meaning |\n|---|---|---|---|\n");
-        sb.append("| `--config FILE` | train, evaluate, predict | | YAML file of options (names without dashes); "
+        sb.append("| `--config FILE` | train, evaluate, predict, promote | | YAML file of options (names without dashes); "
                 + "command-line options override it. |\n");
         for (ConfigKey k : ConfigKey.values()) {
             List<String> cmds = new ArrayList<>();

@@ -61,7 +61,8 @@ public enum ConfigKey {
     // ---- model and objective
     MODEL("model", ValueType.STRING, "NAME|DIR", "all-minilm-l6-v2",
             "Train: registry model (tiny-random, all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2) or a HuggingFace "
-                    + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).", Scope.ALL,
+                    + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).",
+            EnumSet.of(Scope.TRAIN, Scope.EVALUATE, Scope.PREDICT),
             "all-minilm-l6-v2", Checks.notBlank()),
     METHOD("method", ValueType.STRING, "ce|scl|dualcl", "dualcl",
             "Objective: cross-entropy, CE + supervised contrastive (Gunel et al.), or dual contrastive (Chen et al.).",
@@ -145,7 +146,8 @@ public enum ConfigKey {
             10L, Checks.atLeast(1)),
     OUTPUT("output", ValueType.STRING, "PATH", "runs/DATASET-METHOD-TIMESTAMP (train)",
             "Train: the run folder (Hadoop path). Evaluate: where to write the results JSON (optional). "
-                    + "Predict: where to write the predictions (required).", Scope.ALL,
+                    + "Predict: where to write the predictions (required). Promote: where to write promotion.json "
+                    + "(optional).", Scope.ALL,
             null, Checks.notBlank()),
     OUTPUT_FORMAT("output-format", ValueType.STRING, "parquet|csv", "parquet", "Format of the predictions.",
             EnumSet.of(Scope.PREDICT),
@@ -159,15 +161,31 @@ public enum ConfigKey {
     MASTER("master", ValueType.STRING, "URL", "local[*]",
             "Spark master (local[*], spark://host:7077, yarn, k8s://…); the launcher then uses spark-submit.",
             Scope.ALL,
-            null, Checks.notBlank());
+            null, Checks.notBlank()),
+
+    // ---- promotion of a retrained model
+    CANDIDATE("candidate", ValueType.STRING, "DIR", null,
+            "The new model: a run folder (its model/) or a model folder.", EnumSet.of(Scope.PROMOTE),
+            null, Checks.notBlank()),
+    CURRENT("current", ValueType.STRING, "DIR", null,
+            "The model in service (a model folder); replaced by the candidate when it is promoted, the old one kept "
+                    + "as DIR.previous. Missing: the candidate becomes the first model.", EnumSet.of(Scope.PROMOTE),
+            null, Checks.notBlank()),
+    MARGIN("margin", ValueType.DOUBLE, "M", "0",
+            "Promote only if the candidate's dev metric exceeds the current model's by more than M (>= 0).",
+            EnumSet.of(Scope.PROMOTE),
+            0.0, Checks.nonNegative()),
+    METRIC("metric", ValueType.STRING, "accuracy|macro-f1", "accuracy",
+            "Dev metric that decides a promotion.", EnumSet.of(Scope.PROMOTE),
+            "accuracy", Checks.oneOf("accuracy", "macro-f1"));
 
     /** Which subcommand an option belongs to. */
     public enum Scope {
-        TRAIN, EVALUATE, PREDICT;
+        TRAIN, EVALUATE, PREDICT, PROMOTE;
 
         static final Set<Scope> ALL = EnumSet.allOf(Scope.class);
         static final Set<Scope> TRAIN_ONLY = EnumSet.of(TRAIN);
-        static final Set<Scope> TRAIN_EVAL = EnumSet.of(TRAIN, EVALUATE);
+        static final Set<Scope> TRAIN_EVAL = EnumSet.of(TRAIN, EVALUATE, PROMOTE);
     }
 
     private final String key;

@@ -34,6 +34,11 @@ public final class ModelExport {
                               TokenizerSpec tokenizer, int maxLength, Map<String, ?> trainingConfig) {
         FineTunedModel model = FineTunedModel.of(BertParameters.fromFlat(config, numLabels, flat), pooling, head,
                 labels, labelTexts, tokenizer, maxLength, trainingConfig);
+        return save(model, run, name);
+    }
+
+    /** Writes {@code model} into {@code <run>/<name>} (a Hadoop path), atomically as above. */
+    public static String save(FineTunedModel model, RunFolder run, String name) {
         Path target = run.path(name);
         try {
             if ("file".equals(target.toUri().getScheme()) || target.toUri().getScheme() == null) {

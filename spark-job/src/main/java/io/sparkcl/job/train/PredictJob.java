@@ -1,16 +1,14 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.PredictConfig;
+import io.sparkcl.job.ml.BatchInference;
 import io.sparkcl.job.train.data.InferenceData;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.DistributedEvaluator;
-import io.sparkcl.job.train.exec.PartitionTask;
-import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -46,15 +43,13 @@ public final class PredictJob {
         FineTunedModel model = data.model();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> labels = model.labels();
-        ModelSpec spec = ModelSpec.of(model);
-        Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
+        BatchInference inference = BatchInference.of(jsc, model, data.padTokenId(), c.evalBatch());
         try {
             StructType schema = new StructType()
                     .add("pid", DataTypes.StringType, false)
                     .add("predicted_id", DataTypes.IntegerType, false)
                     .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-            JavaRDD<Row> predicted = data.rows().mapPartitions(new PartitionTask<>(spec, params,
-                    UUID.randomUUID().getMostSignificantBits(), new Predict(spec, data.padTokenId(), c.evalBatch())))
+            JavaRDD<Row> predicted = data.rows().mapPartitions(inference.task(new Predict(inference)))
                     .flatMap(List::iterator);
             Dataset<Row> p = spark.createDataFrame(predicted, schema);
             List<Column> cols = new ArrayList<>(List.of(col("id"), col("text"), col("text_pair"), col("label")));
@@ -79,21 +74,21 @@ public final class PredictJob {
             System.out.println(line);
             return n;
         } finally {
-            params.unpersist(false);
+            inference.release();
         }
     }
 
     /** One output row per input row: id, predicted class id, probabilities. */
     static final class Predict extends DistributedEvaluator.ScoredRows<List<Row>> {
-        Predict(ModelSpec spec, int padId, int batch) {
-            super(spec, padId, batch);
+        Predict(BatchInference inference) {
+            super(inference.spec(), inference.padId(), inference.batch());
         }
 
         @Override
-        protected List<Row> result(List<TrainingRow> rows, List<float[]> probs) {
+        protected List<Row> result(List<TrainingRow> rows, List<DistributedEvaluator.Scored> scores) {
             List<Row> out = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
-                float[] p = probs.get(i);
+                float[] p = scores.get(i).probabilities();
                 Float[] boxed = new Float[p.length];
                 for (int k = 0; k < p.length; k++) {
                     boxed[k] = p[k];

@@ -2,6 +2,7 @@ package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.config.TrainConfig;
+import io.sparkcl.job.export.ModelCard;
 import io.sparkcl.job.train.data.TrainingDataBuilder;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.exec.FaultInjection;
@@ -81,6 +82,10 @@ public final class TrainJob {
         Map<String, Object> json = summary.toMap();
         json.put("data", data.report());
         run.writeJson("summary.json", json);
+        ModelCard.write(run, "model", settings, json);
+        if (r.bestParams() != null) {
+            ModelCard.write(run, "best-model", settings, json);
+        }
         report(summary);
         return summary;
     }

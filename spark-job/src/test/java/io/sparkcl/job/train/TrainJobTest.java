@@ -52,7 +52,7 @@ class TrainJobTest {
         TrainSummary summary = TrainJob.run(sst2Settings(out, "dualcl"), spark);
         assertEquals(3, summary.steps());
         for (String f : List.of("config.yaml", "trainer.json", "data.json", "metrics.jsonl", "eval.jsonl",
-                "summary.json", "model/config.json", "model/model.safetensors", "checkpoints/last/state.json")) {
+                "summary.json", "model/config.json", "model/README.md", "model/model.safetensors", "checkpoints/last/state.json")) {
             assertTrue(Files.exists(out.resolve(f)), f + " missing from the run folder");
         }
         ObjectMapper json = new ObjectMapper();
@@ -67,6 +67,8 @@ class TrainJobTest {
         assertEquals(summary.testAccuracy(), acc, 1e-12);
         assertTrue(acc > 0.3 && acc < 0.7, "a 3-step tiny random model is near chance, got " + acc);
 
+        String card = Files.readString(out.resolve("model/README.md"));
+        assertTrue(card.contains("| base model | tiny-random |") && card.contains("| test | 376 |"), card);
         FineTunedModel model = FineTunedModel.load(out.resolve("model"));
         assertEquals(ClassifierHead.DUALCL, model.head());
         assertEquals(data.get("labels"), model.labels());

@@ -6,9 +6,12 @@ import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.job.train.exec.PartitionTask;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertEncoderModel;
+import io.sparkcl.model.encoder.ForwardState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.buffer.DataType;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,13 +30,27 @@ public final class DistributedEvaluator {
                 .treeAggregate(new ConfusionMatrix(spec.numLabels()), ConfusionMatrix::merge, ConfusionMatrix::merge, 2);
     }
 
+    /** Class probabilities and pooled feature (the sentence feature z) of one row. */
+    public record Scored(float[] probabilities, float[] pooled) implements Serializable {
+    }
+
     /** Class probabilities of {@code rows}, in their order. */
     public static List<float[]> probabilities(BertEncoderModel model, List<TrainingRow> rows, ClassifierHead head,
                                               int padId, int microBatch) {
-        List<float[]> out = new ArrayList<>(rows.size());
+        return scores(model, rows, head, padId, microBatch).stream().map(Scored::probabilities).toList();
+    }
+
+    /** Class probabilities (scored by {@code head}) and pooled features of {@code rows}, in their order. */
+    public static List<Scored> scores(BertEncoderModel model, List<TrainingRow> rows, ClassifierHead head,
+                                      int padId, int microBatch) {
+        List<Scored> out = new ArrayList<>(rows.size());
         for (List<TrainingRow> mb : RowBatches.split(rows, microBatch)) {
-            float[][] p = head.probabilities(model.forward(RowBatches.encode(mb, padId, head, 0, -1), false));
-            out.addAll(List.of(p));
+            ForwardState state = model.forward(RowBatches.encode(mb, padId, head, 0, -1), false);
+            float[][] p = head.probabilities(state);
+            float[][] pooled = state.pooled().castTo(DataType.FLOAT).toFloatMatrix();
+            for (int i = 0; i < p.length; i++) {
+                out.add(new Scored(p[i], pooled[i]));
+            }
         }
         return out;
     }
@@ -62,11 +79,11 @@ public final class DistributedEvaluator {
 
         @Override
         public R compute(BertEncoderModel model, List<TrainingRow> rows) {
-            return result(rows, probabilities(model, rows, spec.head(), padId, microBatch));
+            return result(rows, scores(model, rows, spec.head(), padId, microBatch));
         }
 
-        /** The task's result from its rows and their class probabilities (same order). */
-        protected abstract R result(List<TrainingRow> rows, List<float[]> probabilities);
+        /** The task's result from its rows and their scores (same order). */
+        protected abstract R result(List<TrainingRow> rows, List<Scored> scores);
     }
 
     private static final class Confusion extends ScoredRows<ConfusionMatrix> {
@@ -75,11 +92,11 @@ public final class DistributedEvaluator {
         }
 
         @Override
-        protected ConfusionMatrix result(List<TrainingRow> rows, List<float[]> probs) {
+        protected ConfusionMatrix result(List<TrainingRow> rows, List<Scored> scores) {
             ConfusionMatrix m = new ConfusionMatrix(spec.numLabels());
             for (int i = 0; i < rows.size(); i++) {
                 if (rows.get(i).label() >= 0) {
-                    m.add(rows.get(i).label(), ClassifierHead.argmax(probs.get(i)));
+                    m.add(rows.get(i).label(), ClassifierHead.argmax(scores.get(i).probabilities()));
                 }
             }
             return m;
