@@ -24,8 +24,8 @@ if [[ "$GPUS" -gt 0 ]]; then
   )
 fi
 
-# 4 executors x 4 cores: global batch 1024 = 16 tasks x micro-batch 64 per wave (32 per task x 2 waves
-# would do too); 12g heap + 8g overhead for ND4J's off-heap buffers.
+# GPU: 4 executors, one GPU each -> 4 tasks per step (--partitions 4), 256 rows per task in micro-batches of 64.
+# Memory: 12g heap; ND4J's off-heap arrays capped at 6g, + 2g for natives -> 8g overhead per executor pod.
 "$ROOT/deploy/bin/sparkcl" \
   --master "k8s://$K8S_API" --deploy-mode cluster \
   --num-executors 4 --executor-cores 4 --executor-memory 12g --driver-memory 8g \
@@ -33,7 +33,8 @@ fi
   --conf "spark.kubernetes.container.image=$IMAGE" \
   --conf spark.kubernetes.authenticate.driver.serviceAccountName=spark \
   --conf spark.executor.memoryOverhead=8g \
+  --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=6G \
   "${RESOURCES[@]}" \
-  train --dataset sst2 --method dualcl --global-batch 1024 --micro-batch 64 --epochs 3 \
+  train --dataset sst2 --method dualcl --global-batch 1024 --micro-batch 64 --partitions 4 --epochs 3 \
   --data-dir "${DATA_DIR:-s3a://my-bucket/sparkcl/data}" \
   --output "${OUTPUT:-s3a://my-bucket/sparkcl/runs/sst2-dualcl}"

@@ -10,12 +10,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 : "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the Hadoop configuration folder of the cluster}"
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
 
-# 8 executors x 4 cores: global batch 512 = 32 tasks x micro-batch 16 in one wave.
+# 8 executors x 4 cores = 32 task slots: global batch 512 over 32 partitions = 16 rows per task, one wave.
+# Memory: 12g heap; ND4J's off-heap arrays capped at 4g, + 2g for natives -> 6g overhead per container.
 "$ROOT/deploy/bin/sparkcl" \
   --master yarn --deploy-mode cluster \
   --num-executors 8 --executor-cores 4 --executor-memory 12g --driver-memory 8g \
   --conf spark.executor.memoryOverhead=6g \
+  --conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=4G \
   --conf spark.yarn.maxAppAttempts=1 \
-  train --dataset sst2 --method dualcl --global-batch 512 --micro-batch 16 --epochs 3 \
+  train --dataset sst2 --method dualcl --global-batch 512 --micro-batch 16 --partitions 32 --epochs 3 \
   --data-dir "${DATA_DIR:-hdfs:///data/sparkcl}" \
   --output "${OUTPUT:-hdfs:///user/${USER:-spark}/sparkcl/runs/sst2-dualcl-$RUN_ID}"

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +78,33 @@ class LauncherJarChoiceTest {
         env.put("SPARKCL_APP_JAR", "local:///custom/app.jar");
         argv = launch("--master", "k8s://https://10.0.0.1:6443", "--deploy-mode", "cluster", "datasets", "list");
         assertEquals("local:///custom/app.jar", argv.get(argv.indexOf("datasets") - 1));
+    }
+
+    /** In a fresh clone (no jars) the launcher builds only the jar it needs, with a fake mvn on the PATH. */
+    @Test
+    void aMissingJarIsBuiltWithOnlyItsOwnShading() throws Exception {
+        Path repo = tmp.resolve("clone");
+        Files.createDirectories(repo.resolve("deploy/bin"));
+        Files.copy(Scripts.repoRoot().resolve("deploy/bin/sparkcl"), repo.resolve("deploy/bin/sparkcl"));
+        Scripts.fakeCommand(tmp.resolve("bin/mvn"), "echo \"mvn $*\" >>\"" + tmp.resolve("mvn.log") + "\"\n"
+                + "if [[ \"$*\" == *cluster-jar* ]]; then mkdir -p cluster-jar/target; touch cluster-jar/target/sparkcl-cluster-9.jar;"
+                + " else mkdir -p spark-job/target; touch spark-job/target/sparkcl-spark-job-9-all.jar; fi\nexit 0");
+        env.putAll(Map.of("SPARKCL_NO_BUILD", "0", "SPARKCL_JAR", "", "SPARKCL_CLUSTER_JAR", "",
+                "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH")));
+        List<String> cmd = List.of(repo.resolve("deploy/bin/sparkcl").toString(), "datasets", "list");
+        Scripts.Result local = Scripts.run(cmd, env, tmp);
+        assertEquals(0, local.code(), local.err());
+        assertEquals(repo.resolve("spark-job/target/sparkcl-spark-job-9-all.jar").toString(),
+                after(local.out().lines().toList(), "-cp"));
+        Scripts.fakeCommand(tmp.resolve("spark/bin/spark-submit"), "");
+        env.put("SPARK_HOME", tmp.resolve("spark").toString());
+        Scripts.Result cluster = Scripts.run(List.of(repo.resolve("deploy/bin/sparkcl").toString(), "--master",
+                "yarn", "datasets", "list"), env, tmp);
+        assertEquals(0, cluster.code(), cluster.err());
+        assertTrue(cluster.out().contains(repo.resolve("cluster-jar/target/sparkcl-cluster-9.jar").toString()), cluster.out());
+        assertEquals(List.of("mvn -B -q -Dstyle.color=never -DskipTests -Dsparkcl.cluster.shade.phase=none package",
+                "mvn -B -q -Dstyle.color=never -DskipTests -Dsparkcl.shade.phase=none -Dsparkcl.cluster.shade.phase=package "
+                        + "-pl cluster-jar -am package"), Files.readAllLines(tmp.resolve("mvn.log")));
     }
 
     @Test
