@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 (one master, N workers) started from a plain classpath that
@@ -70,6 +71,16 @@ public final class LoopbackCluster implements AutoCloseable {
 
     public static LoopbackCluster start(int workers, int coresPerWorker, String memoryPerWorker, String classpath,
                                         Path stateDir, Duration timeout) {
+        return start(workers, coresPerWorker, memoryPerWorker, classpath, stateDir, timeout, i -> Map.of());
+    }
+
+    /**
+     * As above, with Spark properties for worker {@code i} from {@code workerConf.apply(i)}, given to its JVM
+     * as {@code -Dkey=value} (e.g. {@code spark.worker.resource.gpu.*}: Spark 3.5's Worker takes no --conf).
+     */
+    public static LoopbackCluster start(int workers, int coresPerWorker, String memoryPerWorker, String classpath,
+                                        Path stateDir, Duration timeout,
+                                        IntFunction<Map<String, String>> workerConf) {
         try {
             Files.createDirectories(stateDir.resolve("logs"));
             Files.createDirectories(stateDir.resolve("spark-home/jars"));
@@ -80,7 +91,7 @@ public final class LoopbackCluster implements AutoCloseable {
             LoopbackCluster cluster = new LoopbackCluster(stateDir, port, webUi, m);
             try {
                 for (int i = 0; i < workers; i++) {
-                    cluster.addWorker(classpath, coresPerWorker, memoryPerWorker);
+                    cluster.addWorker(classpath, coresPerWorker, memoryPerWorker, workerConf.apply(i));
                 }
                 cluster.awaitWorkers(workers, timeout);
             } catch (RuntimeException e) {
@@ -95,13 +106,16 @@ public final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    private void addWorker(String classpath, int cores, String memory) throws IOException {
+    private void addWorker(String classpath, int cores, String memory, Map<String, String> conf) throws IOException {
         int index = workers.size();
         Path work = Files.createDirectories(stateDir.resolve("work-" + index));
-        workers.add(launch(classpath, stateDir, "worker-" + index, List.of("org.apache.spark.deploy.worker.Worker",
+        List<String> mainAndArgs = new ArrayList<>();
+        conf.forEach((k, v) -> mainAndArgs.add("-D" + k + "=" + v));
+        mainAndArgs.addAll(List.of("org.apache.spark.deploy.worker.Worker",
                 masterUrl(), "--host", "127.0.0.1", "--port", Integer.toString(freePort()),
                 "--webui-port", Integer.toString(freePort()), "--cores", Integer.toString(cores),
-                "--memory", memory, "--work-dir", work.toString())));
+                "--memory", memory, "--work-dir", work.toString()));
+        workers.add(launch(classpath, stateDir, "worker-" + index, mainAndArgs));
     }
 
     private static Process launch(String classpath, Path stateDir, String name, List<String> mainAndArgs)

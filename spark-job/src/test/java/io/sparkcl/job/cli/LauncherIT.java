@@ -44,6 +44,7 @@ class LauncherIT {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.put("SPARKCL_JAR", jar.toString());
+        env.remove("SPARK_HOME"); // else spark-submit options would go to that Spark with the cluster jar
         env.put("SPARKCL_DRIVER_MEMORY", "2g");
         env.putIfAbsent("SPARKCL_DATA_DIR", root.resolve("../shared/data").normalize().toString());
         File out = File.createTempFile("sparkcl-out", ".txt");

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.exec;
 
+import io.sparkcl.job.gpu.GpuBinding;
 import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.BertParameters;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,6 +22,7 @@ public final class ExecutorModels {
     }
 
     public static BertEncoderModel get(ModelSpec spec, long paramsVersion, float[] flatParams) {
+        GpuBinding.bindTaskThread();
         Entry e = CACHE.get();
         if (e != null && e.spec.equals(spec) && e.version == paramsVersion) {
             return e.model;
