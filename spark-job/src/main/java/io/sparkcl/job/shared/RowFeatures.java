@@ -47,13 +47,20 @@ public final class RowFeatures implements Serializable {
         int positions = 0;
         for (TrainingRow r : rows) {
             len = Math.max(len, r.length());
-            if (r.labelPositions() != null) {
-                for (int[] p : r.labelPositions()) {
-                    positions = Math.max(positions, p.length);
-                }
-            }
+            positions = Math.max(positions, maxPositions(r));
         }
         return new RowFeatures(len, numLabels, positions);
+    }
+
+    /** The most token positions any label name has in the row (0 without label positions). */
+    static int maxPositions(TrainingRow r) {
+        int m = 0;
+        if (r.labelPositions() != null) {
+            for (int[] p : r.labelPositions()) {
+                m = Math.max(m, p.length);
+            }
+        }
+        return m;
     }
 
     public int width() {
