@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.sparkcl.job.config.ConfigKey.*;
@@ -54,10 +55,49 @@ public record EvaluateConfig(String model, String dataset, String split, String 
     public EvaluateConfig validate(DatasetCatalog catalog, Configuration conf) {
         Checks.inferenceOptions(model, usesRegistryDataset(), dataset, catalog, "or evaluate your own file with --test-file", split, format,
                 maxBadRows, maxLength, evalBatch, partitions, conf);
-        if (output != null) {
+        if (output != null && writesAFile()) {
+            String parent = new org.apache.hadoop.fs.Path(output).getParent().toString();
+            OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), parent, false, false, conf);
+            try {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output);
+                if (p.getFileSystem(conf).getFileStatus(p).isDirectory()) {
+                    throw new ConfigException(OUTPUT, "'" + output + "' is a folder; give a file name ending in "
+                            + ".json or a folder for evaluation.json");
+                }
+            } catch (java.io.FileNotFoundException e) {
+                // a new file: fine
+            } catch (java.io.IOException e) {
+                throw new ConfigException(OUTPUT.optionName(), "cannot read '" + output + "': " + e.getMessage(), e);
+            }
+        } else if (output != null) {
             OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, false, false, conf);
         }
         return this;
+    }
+
+    /** {@code --output x.json} names the results file itself; any other value is a folder. */
+    private boolean writesAFile() {
+        return output.toLowerCase(Locale.ROOT).endsWith(".json");
+    }
+
+    /** Where the results JSON goes, or null when only printed. */
+    public String resultsFile() {
+        if (output == null) {
+            return null;
+        }
+        return writesAFile() ? output : new org.apache.hadoop.fs.Path(output, "evaluation.json").toString();
+    }
+
+    /**
+     * Where bad rows go: next to the results ({@code x-quarantine/} for {@code x.json}, {@code <folder>/quarantine}),
+     * or null without --output, for the reader's private temporary folder.
+     */
+    public String quarantineDir() {
+        if (output == null) {
+            return null;
+        }
+        return writesAFile() ? output.substring(0, output.length() - ".json".length()) + "-quarantine"
+                : new org.apache.hadoop.fs.Path(output, "quarantine").toString();
     }
 
     public EvaluateConfig validate() {

@@ -111,6 +111,9 @@ public final class TrainConfig implements Serializable {
         globalBatch = v.integer(GLOBAL_BATCH, DEFAULT_GLOBAL_BATCH);
         microBatch = v.integer(MICRO_BATCH, Math.max(1, Math.min(DEFAULT_MICRO_BATCH, globalBatch)));
         steps = v.longValue(STEPS, 0);
+        if (v.isSet(STEPS) && steps < 1) {
+            throw new ConfigException(STEPS, "must be at least 1, got " + steps);
+        }
         // --epochs defaults only when --steps is not given; both given is reported by validate().
         epochs = v.integer(EPOCHS, v.isSet(STEPS) ? 0 : DEFAULT_EPOCHS);
         lr = v.number(LR, DEFAULT_LR);

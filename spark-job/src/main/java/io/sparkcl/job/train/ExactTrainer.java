@@ -170,7 +170,7 @@ public final class ExactTrainer {
                         best = metric;
                         bestStep = done;
                         bestParams = updater.params().clone();
-                        store.save("best", state(order, done, updater, best, bestStep));
+                        store.saveWeights("best", state(order, done, updater, best, bestStep));
                     }
                 }
                 if (!last && s.checkpointEvery() > 0 && done % s.checkpointEvery() == 0) {
@@ -187,7 +187,7 @@ public final class ExactTrainer {
                     best = metric;
                     bestStep = total;
                     bestParams = null; // the final parameters are the best
-                    store.save("best", state(order, total, updater, best, bestStep));
+                    store.saveWeights("best", state(order, total, updater, best, bestStep));
                 }
             }
             store.save("last", state(order, total, updater, best, bestStep));
@@ -235,8 +235,11 @@ public final class ExactTrainer {
             return;
         }
         jsc.setJobGroup("sparkcl-eval", "evaluate " + name + " at step " + step, false);
-        ConfusionMatrix cm = DistributedEvaluator.confusion(rows, spec, params, version, s.isDualCl(), data.padId(),
-                s.evalBatch());
+        ConfusionMatrix cm;
+        try (var progress = io.sparkcl.job.train.report.SparkProgress.start(jsc.sc(), "evaluate " + name + " at step "
+                + step, EvaluateJob.PROGRESS_SECONDS)) {
+            cm = DistributedEvaluator.confusion(rows, spec, params, version, s.isDualCl(), data.padId(), s.evalBatch());
+        }
         EvalMetrics m = EvalMetrics.of(name, cm, data.labels());
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);

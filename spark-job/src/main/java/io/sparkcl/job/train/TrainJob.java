@@ -43,7 +43,6 @@ public final class TrainJob {
             run.writeString("config.yaml", resolvedConfigYaml);
         }
         Map<String, Object> settings = settingsMap(s);
-        run.writeJson("trainer.json", settings);
         LOG.info("training {} on {} with {} (λ {}, τ {}), global batch {}, micro-batch {}, run folder {}", s.model(),
                 s.dataset(), s.method(), s.lambda(), s.tau(), s.globalBatch(), s.microBatch(), run.root());
 
@@ -52,6 +51,11 @@ public final class TrainJob {
         int k = builder.labels().size();
         PretrainedModel pm = ModelRegistry.load(s.model(), k);
         BertConfig config = s.dropout() >= 0 ? pm.config().withDropout(s.dropout(), s.dropout()) : pm.config();
+        // what was actually used: the data root from the environment, the model's own dropout
+        settings.put("dataDir", io.sparkcl.datasets.DataRoot.resolve(s.dataDir()));
+        settings.put("dropout", config.hiddenDropout());
+        settings.put("attentionDropout", config.attentionDropout());
+        run.writeJson("trainer.json", settings);
         if (s.maxLength() > config.maxPositionEmbeddings() - config.positionOffset()) {
             throw new IllegalArgumentException("--max-length " + s.maxLength() + " exceeds the "
                     + (config.maxPositionEmbeddings() - config.positionOffset()) + " positions of model " + s.model());
