@@ -51,10 +51,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // Everything knowable before Spark, before the run folder is created or locked.
         config.validateValues(DatasetCatalog.registry());
-        int keepCheckpoints = values.integer(ConfigKey.SAVE_TOTAL_LIMIT, CheckpointRetention.DEFAULT);
-        if (keepCheckpoints < 1) {
-            throw new ConfigException(ConfigKey.SAVE_TOTAL_LIMIT, "must be at least 1, got " + keepCheckpoints);
-        }
         Preflight.train(config, hadoop);
         // One run per folder; the lock is held until the job ends (and released on SIGTERM).
         try (RunFolderLock lock = lock(config.output(), hadoop)) {
@@ -67,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
                     config.output());
             try (SparkSession spark = SparkSessions.create("sparkcl train " + config.dataset() + " " + config.method(),
                     config.master())) {
-                CheckpointRetention.set(spark.sparkContext().hadoopConfiguration(), keepCheckpoints);
+                CheckpointRetention.set(spark.sparkContext().hadoopConfiguration(), config.saveTotalLimit());
                 Jobs.train(config, spark);
             }
         }

@@ -83,6 +83,7 @@ public final class TrainConfig implements Serializable {
     private final int evalBatch;
     private final long checkpointEvery;
     private final long logEvery;
+    private final int saveTotalLimit;
     private final String output;
     private final boolean resume;
     private final int partitions;
@@ -128,6 +129,7 @@ public final class TrainConfig implements Serializable {
         evalBatch = v.integer(EVAL_BATCH, DEFAULT_EVAL_BATCH);
         checkpointEvery = v.longValue(CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_EVERY);
         logEvery = v.longValue(LOG_EVERY, DEFAULT_LOG_EVERY);
+        saveTotalLimit = v.integer(SAVE_TOTAL_LIMIT, 1);
         resume = v.flag(RESUME);
         output = v.string(OUTPUT, defaultOutput(dataset, method, now));
         partitions = v.integer(PARTITIONS, 0);
@@ -256,6 +258,7 @@ public final class TrainConfig implements Serializable {
         Checks.atLeast(EVAL_BATCH, evalBatch, 1, "");
         Checks.atLeast(CHECKPOINT_EVERY, checkpointEvery, 0, "");
         Checks.atLeast(LOG_EVERY, logEvery, 1, "");
+        Checks.atLeast(SAVE_TOTAL_LIMIT, saveTotalLimit, 1, "");
         Checks.atLeast(PARTITIONS, partitions, 0, "");
         Checks.notBlank(OUTPUT, output);
         if (master != null) {
@@ -306,6 +309,7 @@ public final class TrainConfig implements Serializable {
         put(m, EVAL_BATCH, evalBatch);
         put(m, CHECKPOINT_EVERY, checkpointEvery);
         put(m, LOG_EVERY, logEvery);
+        put(m, SAVE_TOTAL_LIMIT, saveTotalLimit);
         put(m, OUTPUT, output);
         put(m, RESUME, resume);
         put(m, PARTITIONS, partitions);
@@ -417,6 +421,8 @@ public final class TrainConfig implements Serializable {
     public int evalBatch() { return evalBatch; }
     public long checkpointEvery() { return checkpointEvery; }
     public long logEvery() { return logEvery; }
+    /** Resumable checkpoints kept (--save-total-limit). */
+    public int saveTotalLimit() { return saveTotalLimit; }
     public String output() { return output; }
     public boolean resume() { return resume; }
     public int partitions() { return partitions; }
