@@ -16,7 +16,7 @@ public enum BadRowReason {
     UNKNOWN_LABEL,
     /** A JSON row without the configured text/label column. */
     MISSING_COLUMN,
-    /** A JSON or Parquet value of the wrong type: text that is not a string, a label that is not a string or integer. */
+    /** A JSON or Parquet value of the wrong type: text that is not a string, a label neither string nor integer. */
     WRONG_TYPE;
 
     public String code() {

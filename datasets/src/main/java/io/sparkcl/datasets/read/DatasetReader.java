@@ -314,7 +314,9 @@ public final class DatasetReader {
             Map<String, String> fields = new LinkedHashMap<>();
             for (int i = 0; i < names.length; i++) {
                 Object v = row.get(i);
-                fields.put(names[i], v == null ? null : v instanceof byte[] b ? Utf8.base64(b, 0, b.length) : v.toString());
+                // binary values are kept as base64 for the quarantine file (they are a wrong_type anyway)
+                fields.put(names[i], v == null ? null
+                        : v instanceof byte[] b ? Utf8.base64(b, 0, b.length) : v.toString());
             }
             String file = row.getString(names.length);
             return RawRecord.typed(file, t._2() + 1, fields.toString(), fields, kinds);

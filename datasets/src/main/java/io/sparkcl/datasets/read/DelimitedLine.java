@@ -83,7 +83,8 @@ final class DelimitedLine {
                     }
                 }
                 if (!closed) {
-                    throw new IllegalArgumentException("unterminated quoted field: the quote is still open at the end of the file");
+                    throw new IllegalArgumentException(
+                            "unterminated quoted field: the quote is still open at the end of the file");
                 }
                 if (i < n && line.charAt(i) != ',') {
                     throw new IllegalArgumentException("unexpected character '" + line.charAt(i)

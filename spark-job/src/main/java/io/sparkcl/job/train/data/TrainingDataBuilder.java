@@ -142,7 +142,8 @@ public final class TrainingDataBuilder {
         JavaRDD<TrainingRow> devRows = evalRows("dev", dev, step, partitions);
         JavaRDD<TrainingRow> testRows = evalRows("test", test, step, partitions);
         LOG.info("data: {} training rows ({} truncated to {} tokens), dev {}, test {}, {} bad rows quarantined",
-                trainLabels.length, t0.truncatedRows(), s.maxLength(), report.getOrDefault("dev_rows", "none"), report.getOrDefault("test_rows", "none"),
+                trainLabels.length, t0.truncatedRows(), s.maxLength(), report.getOrDefault("dev_rows", "none"),
+                report.getOrDefault("test_rows", "none"),
                 quarantine.totalBadRows());
         java.util.function.IntFunction<JavaRDD<TrainingRow>> perEpoch = !dual ? null : epoch -> {
             JavaRDD<TrainingRow> cached = epochs.get(epoch);
