@@ -31,8 +31,10 @@ public final class TestSupport {
             dir = new File(root, "../shared/data");
         }
         if (!new File(dir, "README.md").isFile() && !new File(dir, "dualcl").isDirectory()) {
-            throw new IllegalStateException("shared data not found at " + dir.getAbsolutePath()
-                    + "; set SPARKCL_DATA_DIR to the shared data folder");
+            throw new IllegalStateException("test data not found at " + dir.getAbsolutePath()
+                    + ": set SPARKCL_DATA_DIR to a data root holding sst2 cr trec glue-sst2 glue-rte glue-cola, e.g. "
+                    + "fetched with 'deploy/bin/sparkcl datasets download NAME --data-dir DIR' for each (see the "
+                    + "README's Quick start)");
         }
         return dir.getAbsoluteFile();
     }

@@ -15,7 +15,9 @@ public enum BadRowReason {
     /** A label that is not in the dataset's label set. */
     UNKNOWN_LABEL,
     /** A JSON row without the configured text/label column. */
-    MISSING_COLUMN;
+    MISSING_COLUMN,
+    /** A JSON or Parquet value of the wrong type: text that is not a string, a label neither string nor integer. */
+    WRONG_TYPE;
 
     public String code() {
         return name().toLowerCase(java.util.Locale.ROOT);

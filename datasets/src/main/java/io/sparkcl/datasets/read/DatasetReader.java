@@ -48,6 +48,7 @@ public final class DatasetReader {
 
     private final SparkSession spark;
     private final ReadOptions options;
+    private String privateQuarantineRoot;
 
     public DatasetReader(SparkSession spark, ReadOptions options) {
         this.spark = spark;
@@ -73,7 +74,7 @@ public final class DatasetReader {
     /** A user's data file as split {@code splitName} (train, dev, test, …). */
     public ReadResult readUserData(UserDataOptions user, String splitName) {
         SourceFormat format = user.format() == null || user.format() == SourceFormat.JSON_ARRAY
-                ? detectFormat(user.path(), user.format()) : user.format();
+                ? detectFormat(user.datasetName(), splitName, user.path(), user.format()) : user.format();
         SourceSpec source = new SourceSpec(format, null, user.textColumn(), user.textPairColumn(),
                 user.labelColumn(), user.idColumn());
         return read(user.datasetName(), splitName, user.path(), source, user.labels());
@@ -114,7 +115,7 @@ public final class DatasetReader {
         JavaRDD<Row> rows = raw.map(new RecordMapper(dataset, split, source, labelOrder, fileInId));
         Dataset<Row> validated = spark.createDataFrame(rows, DatasetSchema.VALIDATION_SCHEMA)
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        SplitQuarantine report = quarantine(dataset, split, path, validated);
+        SplitQuarantine report = quarantine(dataset, split, path, validated, labelOrder);
         if (report.totalRows() == 0) {
             validated.unpersist();
             throw new DatasetException("dataset " + dataset + " split " + split + ": " + path + " contains no rows");
@@ -135,21 +136,37 @@ public final class DatasetReader {
         return new ReadResult(data, labelOrder, report, validated);
     }
 
-    private SplitQuarantine quarantine(String dataset, String split, String path, Dataset<Row> validated) {
+    private SplitQuarantine quarantine(String dataset, String split, String path, Dataset<Row> validated,
+                                       List<String> labels) {
         Map<String, Long> byReason = new LinkedHashMap<>();
+        Map<Integer, Long> goodPerLabel = new java.util.HashMap<>();
         long total = 0;
         String reasonCol = DatasetSchema.badReasonColumn();
-        for (Row r : validated.groupBy(reasonCol).count().collectAsList()) {
-            long n = r.getLong(1);
+        String labelIdCol = DatasetSchema.LABEL_ID;
+        for (Row r : validated.groupBy(reasonCol, labelIdCol).count().collectAsList()) {
+            long n = r.getLong(2);
             total += n;
             if (!r.isNullAt(0)) {
-                byReason.put(r.getString(0), n);
+                byReason.merge(r.getString(0), n, Long::sum);
+            } else if (!r.isNullAt(1)) {
+                goodPerLabel.merge(r.getInt(1), n, Long::sum);
             }
         }
-        String target = DataRoot.child(DataRoot.child(options.quarantineDir(), dataset), split);
+        List<String> emptyClasses = new ArrayList<>();
+        for (int k = 0; k < labels.size() && !goodPerLabel.isEmpty(); k++) {
+            if (!goodPerLabel.containsKey(k)) {
+                emptyClasses.add(labels.get(k));
+            }
+        }
+        if (!emptyClasses.isEmpty()) {
+            LOG.warn("{}/{}: no rows of class(es) {} of the label order {}", dataset, split, emptyClasses, labels);
+        }
+        String root = quarantineRoot();
+        String target = DataRoot.child(DataRoot.child(root, dataset), split);
+        QuarantineFolder.requireNoLinks(root, target, spark.sparkContext().hadoopConfiguration());
         if (byReason.isEmpty()) {
             deleteIfExists(target); // no stale quarantine from an earlier run
-            return new SplitQuarantine(dataset, split, path, total, byReason, null);
+            return new SplitQuarantine(dataset, split, path, total, byReason, null, emptyClasses);
         }
         validated.filter(functions.col(reasonCol).isNotNull())
                 .select(functions.col(DatasetSchema.sourceFileColumn()).as("file"),
@@ -163,7 +180,18 @@ public final class DatasetReader {
                 .write().mode(SaveMode.Overwrite).json(target);
         long bad = byReason.values().stream().mapToLong(Long::longValue).sum();
         LOG.warn("{}/{}: {} bad rows {} quarantined in {}", dataset, split, bad, byReason, target);
-        return new SplitQuarantine(dataset, split, path, total, byReason, target);
+        return new SplitQuarantine(dataset, split, path, total, byReason, target, emptyClasses);
+    }
+
+    /** The configured quarantine folder, else a private folder created for this reader (never a fixed path). */
+    private synchronized String quarantineRoot() {
+        if (options.quarantineDir() != null) {
+            return options.quarantineDir();
+        }
+        if (privateQuarantineRoot == null) {
+            privateQuarantineRoot = QuarantineFolder.createPrivate();
+        }
+        return privateQuarantineRoot;
     }
 
     private List<FileStatus> listFiles(String dataset, String split, String path) {
@@ -273,33 +301,50 @@ public final class DatasetReader {
         Dataset<Row> pq = spark.read().parquet(path);
         checkColumns(dataset, split, path, source, Arrays.asList(pq.columns()));
         String[] names = pq.columns();
+        Map<String, FieldKind> kinds = new LinkedHashMap<>();
+        for (org.apache.spark.sql.types.StructField field : pq.schema().fields()) {
+            FieldKind kind = ParquetKinds.of(field.dataType());
+            if (kind != FieldKind.STRING) {
+                kinds.put(field.name(), kind);
+            }
+        }
         Dataset<Row> withFile = pq.withColumn("__file", functions.input_file_name());
         return withFile.javaRDD().zipWithIndex().map(t -> {
             Row row = t._1();
             Map<String, String> fields = new LinkedHashMap<>();
             for (int i = 0; i < names.length; i++) {
                 Object v = row.get(i);
-                fields.put(names[i], v == null ? null : v.toString());
+                // binary values are kept as base64 for the quarantine file (they are a wrong_type anyway)
+                fields.put(names[i], v == null ? null
+                        : v instanceof byte[] b ? Utf8.base64(b, 0, b.length) : v.toString());
             }
             String file = row.getString(names.length);
-            return RawRecord.parsed(file, t._2() + 1, fields.toString(), fields);
+            return RawRecord.typed(file, t._2() + 1, fields.toString(), fields, kinds);
         });
     }
 
+    /**
+     * The distinct labels of string or integer type; integer-typed labels count only when no label is a
+     * non-integer string (a JSON {@code 1} among "positive"/"negative" is a wrong type, not a new class).
+     */
     private static List<String> inferLabels(JavaRDD<RawRecord> raw, String labelColumn) {
-        List<String> distinct = new ArrayList<>(raw
+        List<scala.Tuple2<String, FieldKind>> distinct = raw
                 .filter(r -> r.fields() != null && r.fields().get(labelColumn) != null
                         && !r.fields().get(labelColumn).isBlank())
-                .map(r -> r.fields().get(labelColumn).trim())
+                .map(r -> new scala.Tuple2<>(r.fields().get(labelColumn).trim(), r.kind(labelColumn)))
+                .filter(t -> t._2() == FieldKind.STRING || t._2() == FieldKind.INTEGER)
                 .distinct()
-                .collect());
-        return sortLabels(distinct);
+                .collect();
+        List<String> strings = distinct.stream().filter(t -> t._2() == FieldKind.STRING).map(scala.Tuple2::_1).toList();
+        boolean integersValid = strings.isEmpty() || RecordMapper.allIntegers(strings);
+        return sortLabels(distinct.stream().filter(t -> integersValid || t._2() == FieldKind.STRING)
+                .map(scala.Tuple2::_1).distinct().toList());
     }
 
     /** Numerically when every label is an integer, else lexicographically. */
     public static List<String> sortLabels(List<String> labels) {
         List<String> out = new ArrayList<>(labels);
-        boolean numeric = !out.isEmpty() && out.stream().allMatch(s -> s.matches("-?\\d{1,18}"));
+        boolean numeric = RecordMapper.allIntegers(out);
         if (numeric) {
             out.sort(Comparator.comparingLong(Long::parseLong));
         } else {
@@ -323,8 +368,8 @@ public final class DatasetReader {
     }
 
     /** From the extension unless given; "json" is a JSON array or JSON lines depending on the first character. */
-    private SourceFormat detectFormat(String path, SourceFormat given) {
-        List<FileStatus> files = listFiles("data", "?", path);
+    private SourceFormat detectFormat(String dataset, String split, String path, SourceFormat given) {
+        List<FileStatus> files = listFiles(dataset, split, path);
         String name = files.get(0).getPath().getName();
         SourceFormat guess = given != null ? given : SourceFormat.fromFileName(name);
         if (guess == SourceFormat.JSON_ARRAY) {

@@ -23,7 +23,36 @@ final class DelimitedLine {
     }
 
     /**
-     * CSV with RFC 4180 quoting inside one line: {@code "a, b"} is one field, {@code ""} inside quotes is a quote.
+     * True when the CSV text {@code bytes[0..length)} ends inside a quoted field: only a quote at the start
+     * of a field opens one (a stray quote inside an unquoted field is text), {@code ""} inside is a quote.
+     * Quotes and commas are ASCII, so scanning UTF-8 bytes is exact.
+     */
+    static boolean csvQuoteOpen(byte[] bytes, int length) {
+        boolean inQuotes = false;
+        boolean fieldStart = true;
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
+            if (inQuotes) {
+                if (b == '"') {
+                    if (i + 1 < length && bytes[i + 1] == '"') {
+                        i++;
+                    } else {
+                        inQuotes = false;
+                    }
+                }
+            } else {
+                if (b == '"' && fieldStart) {
+                    inQuotes = true;
+                }
+                fieldStart = b == ',';
+            }
+        }
+        return inQuotes;
+    }
+
+    /**
+     * One CSV record with RFC 4180 quoting: {@code "a, b"} is one field, {@code ""} inside quotes is a quote,
+     * and a quoted field may contain line breaks (the reader joins the lines of such a record).
      *
      * @throws IllegalArgumentException for an unterminated quote or text after a closing quote
      */
@@ -54,7 +83,8 @@ final class DelimitedLine {
                     }
                 }
                 if (!closed) {
-                    throw new IllegalArgumentException("unterminated quoted field (quoted fields cannot span lines)");
+                    throw new IllegalArgumentException(
+                            "unterminated quoted field: the quote is still open at the end of the file");
                 }
                 if (i < n && line.charAt(i) != ',') {
                     throw new IllegalArgumentException("unexpected character '" + line.charAt(i)

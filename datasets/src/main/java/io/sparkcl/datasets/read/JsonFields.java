@@ -7,7 +7,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Turns a parsed JSON value into a record: objects give fields (scalars as text), anything else is malformed. */
+/**
+ * Turns a parsed JSON value into a record: objects give fields (scalars as text, with their JSON type kept
+ * so that validation can refuse a number or an object where text is expected); anything else is malformed.
+ */
 final class JsonFields {
     private JsonFields() {
     }
@@ -18,6 +21,7 @@ final class JsonFields {
                     "expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
         }
         Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, FieldKind> kinds = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -31,7 +35,33 @@ final class JsonFields {
                 value = v.toString();
             }
             fields.put(e.getKey(), value);
+            FieldKind kind = kindOf(v);
+            if (kind != FieldKind.STRING) {
+                kinds.put(e.getKey(), kind);
+            }
         }
-        return RawRecord.parsed(file, row, raw, fields);
+        return RawRecord.typed(file, row, raw, fields, kinds);
+    }
+
+    private static FieldKind kindOf(JsonNode v) {
+        if (v == null || v.isNull() || v.isTextual()) {
+            return FieldKind.STRING; // null is checked as a missing value, not as a type
+        }
+        if (v.isIntegralNumber()) {
+            return FieldKind.INTEGER;
+        }
+        if (v.isNumber()) {
+            return FieldKind.DECIMAL;
+        }
+        if (v.isBoolean()) {
+            return FieldKind.BOOLEAN;
+        }
+        if (v.isObject()) {
+            return FieldKind.OBJECT;
+        }
+        if (v.isArray()) {
+            return FieldKind.ARRAY;
+        }
+        return v.isBinary() ? FieldKind.BINARY : FieldKind.OTHER;
     }
 }

@@ -22,6 +22,7 @@ final class RecordMapper implements Function<RawRecord, Row> {
     private final List<String> labels;
     private final Map<String, Integer> labelIds = new HashMap<>();
     private final boolean fileInId;
+    private final boolean integerLabels;
 
     /**
      * @param labels   the label order (label id = index); ignored for an unlabelled source
@@ -36,6 +37,12 @@ final class RecordMapper implements Function<RawRecord, Row> {
             labelIds.put(labels.get(i), i);
         }
         this.fileInId = fileInId;
+        this.integerLabels = allIntegers(labels);
+    }
+
+    /** Integer labels (a JSON number, a Parquet int column) are valid only when every label is an integer. */
+    static boolean allIntegers(List<String> labels) {
+        return !labels.isEmpty() && labels.stream().allMatch(l -> l.matches("-?\\d{1,18}"));
     }
 
     @Override
@@ -46,6 +53,10 @@ final class RecordMapper implements Function<RawRecord, Row> {
         Map<String, String> f = r.fields();
         if (!f.containsKey(source.textColumn())) {
             return bad(r, BadRowReason.MISSING_COLUMN.code(), missing(source.textColumn(), f));
+        }
+        String wrongType = wrongType(r);
+        if (wrongType != null) {
+            return bad(r, BadRowReason.WRONG_TYPE.code(), wrongType);
         }
         String text = f.get(source.textColumn());
         if (text == null || text.isBlank()) {
@@ -87,6 +98,32 @@ final class RecordMapper implements Function<RawRecord, Row> {
             id = generatedId(r);
         }
         return RowFactory.create(id, text, pair, label, labelId, split, null, null, r.file(), r.row(), null, null);
+    }
+
+    /** Why a value has the wrong type for its role, or null: text must be a string, a label a string or integer. */
+    private String wrongType(RawRecord r) {
+        for (String column : new String[]{source.textColumn(), source.textPairColumn()}) {
+            if (column != null && r.kind(column) != FieldKind.STRING) {
+                return "column '" + column + "' is " + r.kind(column).describe() + ", text must be a string";
+            }
+        }
+        String labelColumn = source.labelColumn();
+        if (labelColumn != null) {
+            FieldKind kind = r.kind(labelColumn);
+            if (kind == FieldKind.INTEGER && !integerLabels) {
+                return "label " + r.fields().get(labelColumn) + " in column '" + labelColumn
+                        + "' is an integer, but the labels are strings " + labels;
+            }
+            if (kind != FieldKind.STRING && kind != FieldKind.INTEGER) {
+                return "label column '" + labelColumn + "' is " + kind.describe() + ", a label must be a string or "
+                        + "an integer";
+            }
+        }
+        String idColumn = source.idColumn();
+        if (idColumn != null && r.kind(idColumn) != FieldKind.STRING && r.kind(idColumn) != FieldKind.INTEGER) {
+            return "id column '" + idColumn + "' is " + r.kind(idColumn).describe();
+        }
+        return null;
     }
 
     private String generatedId(RawRecord r) {

@@ -26,17 +26,20 @@ public final class ConfigOptions {
                 .build());
         for (ConfigKey key : ConfigKey.values()) {
             if (key.appliesTo(scope)) {
-                spec.addOption(option(key));
+                spec.addOption(option(key, scope));
             }
         }
     }
 
-    static OptionSpec option(ConfigKey key) {
-        String help = key.help() + (key.defaultText() == null ? "" : " Default: " + key.defaultText() + ".");
-        OptionSpec.Builder b = OptionSpec.builder(key.optionName()).description(help);
+    static OptionSpec option(ConfigKey key, ConfigKey.Scope scope) {
+        String dflt = ScopedHelp.defaultText(key, scope);
+        String help = ScopedHelp.help(key, scope) + (dflt == null ? "" : " Default: " + dflt + ".");
+        // picocli reads descriptions as format strings: a literal % (as in "1%") must be doubled
+        OptionSpec.Builder b = OptionSpec.builder(key.optionName()).description(help.replace("%", "%%"));
         if (key.paramLabel() == null) {
-            // A flag: --resume, or --resume=false to switch off a value set in the YAML file.
-            b.type(Boolean.class).arity("0..1");
+            // A flag: --resume, or --resume=false to switch off a value set in the YAML file. Help shows the
+            // flag alone (the "=false" form is documented in the README).
+            b.type(Boolean.class).arity("0..1").paramLabel("").hideParamSyntax(true);
         } else {
             b.type(String.class).paramLabel(key.paramLabel());
         }

@@ -29,6 +29,11 @@ public final class DatasetsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Registry datasets: splits, labels, format, and whether they are in the data root.")
     public static final class ListCommand implements Runnable {
+        @Option(names = "--data-dir", paramLabel = "PATH",
+                description = "Data root whose contents the PRESENT column shows. "
+                        + "Default: $SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data.")
+        String dataDir;
+
         private final CliContext ctx;
 
         public ListCommand(CliContext ctx) {
@@ -37,7 +42,7 @@ public final class DatasetsCommand implements Runnable {
 
         @Override
         public void run() {
-            DatasetsTool.list(ctx.out());
+            DatasetsTool.list(dataDir, ctx.out());
         }
     }
 

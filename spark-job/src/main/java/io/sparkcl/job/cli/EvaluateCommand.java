@@ -20,10 +20,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = ProcessUmask.applyTo(new Configuration());
         EvaluateConfig config = EvaluateConfig.from(
-                ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.EVALUATE, hadoop))
-                .validate(DatasetCatalog.registry(), hadoop);
+                ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.EVALUATE, hadoop));
+        // the input is checked before validation creates the output folder
+        Preflight.inference(config.testFile() != null ? ConfigKey.TEST_FILE : ConfigKey.DEV_FILE, config.userFile(),
+                config.dataset(), config.dataDir(), hadoop);
+        config.validate(DatasetCatalog.registry(), hadoop);
         try (SparkSession spark = SparkSessions.create("sparkcl evaluate", config.master())) {
             Jobs.evaluate(config, spark);
         }

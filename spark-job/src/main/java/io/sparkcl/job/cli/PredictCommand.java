@@ -20,10 +20,12 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = ProcessUmask.applyTo(new Configuration());
         PredictConfig config = PredictConfig.from(
-                ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.PREDICT, hadoop))
-                .validate(DatasetCatalog.registry(), hadoop);
+                ConfigOptions.collect(spec.commandLine().getParseResult(), ConfigKey.Scope.PREDICT, hadoop));
+        // the input is checked before validation creates the output folder
+        Preflight.inference(ConfigKey.INPUT, config.input(), config.dataset(), config.dataDir(), hadoop);
+        config.validate(DatasetCatalog.registry(), hadoop);
         try (SparkSession spark = SparkSessions.create("sparkcl predict", config.master())) {
             Jobs.predict(config, spark);
         }

@@ -2,6 +2,8 @@ package io.sparkcl.job.cli;
 
 import io.sparkcl.job.config.ConfigException;
 import io.sparkcl.job.config.ConfigKey;
+import io.sparkcl.job.train.report.RunFolderLock;
+import io.sparkcl.job.train.report.StorageFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -28,12 +30,13 @@ public final class SparkClCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "give a command: train, evaluate, predict, "
-                + "promote, datasets or bench (see --help)");
+                + "promote, datasets, bench or help (see --help)");
     }
 
     /** The full command tree, printing to {@code ctx}. */
     public static CommandLine build(CliContext ctx) {
         CommandLine root = new CommandLine(new SparkClCommand());
+        root.addSubcommand("help", new CommandLine.HelpCommand());
         root.addSubcommand(withConfig(new TrainCommand(ctx), ConfigKey.Scope.TRAIN));
         root.addSubcommand(withConfig(new EvaluateCommand(), ConfigKey.Scope.EVALUATE));
         root.addSubcommand(withConfig(new PredictCommand(), ConfigKey.Scope.PREDICT));
@@ -70,6 +73,17 @@ public final class SparkClCommand implements Runnable {
         }
         if (ex instanceof CliException) {
             cmd.getErr().println(name + ": error: " + ex.getMessage());
+            return EXIT_FAILURE;
+        }
+        if (ex instanceof RunFolderLock.HeldException) {
+            cmd.getErr().println(name + ": error: --output: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        if (StorageFullException.isNoSpace(ex)) {
+            StorageFullException full = StorageFullException.find(ex);
+            LOG.error("{} failed: the disk is full", name, ex);
+            cmd.getErr().println(name + ": failed: " + (full != null ? full.getMessage()
+                    : "no space left on device (" + ex.getMessage() + ")"));
             return EXIT_FAILURE;
         }
         LOG.error("{} failed", name, ex);

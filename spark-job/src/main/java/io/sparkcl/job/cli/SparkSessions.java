@@ -13,6 +13,11 @@ import java.security.CodeSource;
  * Creates the job's SparkSession. Under spark-submit the master and settings come from system properties
  * ({@code spark.*}) and are kept; run with plain {@code java} and no master, the job uses embedded
  * {@code local[*]}. The console progress bar and the web UI are off unless asked for.
+ *
+ * <p>A local master talks only to itself, so its driver (RPC and block manager) listens on loopback only,
+ * whatever launched it and whatever other options were given; an explicit {@code spark.driver.bindAddress}
+ * / {@code spark.driver.host} or a non-loopback {@code SPARK_LOCAL_IP} is kept. Hadoop writes follow the
+ * process umask ({@link ProcessUmask}).
  */
 public final class SparkSessions {
     private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
@@ -41,12 +46,28 @@ public final class SparkSessions {
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.ui.enabled", "false");
-        // Started with plain java against a cluster master: ship our own (shaded) jar to the executors.
         String m = conf.get("spark.master");
+        if (m.startsWith("local") && loopbackIntended(System.getenv("SPARK_LOCAL_IP"))) {
+            conf.setIfMissing("spark.driver.bindAddress", LOOPBACK);
+            conf.setIfMissing("spark.driver.host", LOOPBACK);
+        }
+        String umask = ProcessUmask.octal();
+        if (umask != null) {
+            conf.setIfMissing("spark.hadoop." + ProcessUmask.HADOOP_KEY, umask);
+        }
+        // Started with plain java against a cluster master: ship our own (shaded) jar to the executors.
         if (!m.startsWith("local") && !conf.contains("spark.jars") && ownJar != null) {
             conf.set("spark.jars", ownJar);
         }
         return conf;
+    }
+
+    static final String LOOPBACK = "127.0.0.1";
+
+    /** Unless the user pointed SPARK_LOCAL_IP at another interface on purpose. */
+    static boolean loopbackIntended(String sparkLocalIp) {
+        return sparkLocalIp == null || sparkLocalIp.isBlank() || sparkLocalIp.startsWith("127.")
+                || sparkLocalIp.equals("::1") || sparkLocalIp.equals("localhost");
     }
 
     /** The jar this class was loaded from, or null when running from a classes folder. */

@@ -144,6 +144,10 @@ public enum ConfigKey {
     LOG_EVERY("log-every", ValueType.LONG, "N", "10", "Progress line (loss, sequences/s, ETA) every N steps.",
             Scope.TRAIN_ONLY,
             10L, Checks.atLeast(1)),
+    SAVE_TOTAL_LIMIT("save-total-limit", ValueType.INT, "N", "1",
+            "Resumable checkpoints kept (newest first; older ones are the fallback when the newest is damaged). "
+                    + "Each holds parameters and optimizer state, 3x the model's size.", Scope.TRAIN_ONLY,
+            1, Checks.atLeast(1)),
     OUTPUT("output", ValueType.STRING, "PATH", "runs/DATASET-METHOD-TIMESTAMP (train)",
             "Train: the run folder (Hadoop path). Evaluate: where to write the results JSON (optional). "
                     + "Predict: where to write the predictions (required). Promote: where to write promotion.json "

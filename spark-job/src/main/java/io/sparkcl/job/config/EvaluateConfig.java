@@ -17,7 +17,7 @@ import static io.sparkcl.job.config.ConfigKey.*;
  * @param model      the fine-tuned model folder (a run's {@code model/} or {@code best-model/})
  * @param split      split of {@code dataset} (ignored for user files: the file given is evaluated)
  * @param maxLength  0 = the length the model was trained with
- * @param output     folder for the results JSON; null = print only
+ * @param output     the results file ({@code x.json}) or a folder for {@code evaluation.json}; null = print only
  * @param master     null = the launcher's / spark-submit's, else {@code local[*]}
  */
 public record EvaluateConfig(String model, String dataset, String split, String dataDir, String devFile,
@@ -58,10 +58,49 @@ public record EvaluateConfig(String model, String dataset, String split, String 
         if (usesRegistryDataset()) {
             Checks.registryDataset(dataset, catalog, "or evaluate your own file with --test-file");
         }
-        if (output != null) {
+        if (output != null && writesAFile()) {
+            String parent = new Path(output).getParent().toString();
+            OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), parent, false, false, conf);
+            try {
+                Path p = new Path(output);
+                if (p.getFileSystem(conf).getFileStatus(p).isDirectory()) {
+                    throw new ConfigException(OUTPUT, "'" + output + "' is a folder; give a file name ending in "
+                            + ".json or a folder for evaluation.json");
+                }
+            } catch (java.io.FileNotFoundException e) {
+                // a new file: fine
+            } catch (IOException e) {
+                throw new ConfigException(OUTPUT.optionName(), "cannot read '" + output + "': " + e.getMessage(), e);
+            }
+        } else if (output != null) {
             OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, false, false, conf);
         }
         return this;
+    }
+
+    /** {@code --output x.json} names the results file itself; any other value is a folder. */
+    private boolean writesAFile() {
+        return output.toLowerCase(Locale.ROOT).endsWith(".json");
+    }
+
+    /** Where the results JSON goes, or null when only printed. */
+    public String resultsFile() {
+        if (output == null) {
+            return null;
+        }
+        return writesAFile() ? output : new Path(output, "evaluation.json").toString();
+    }
+
+    /**
+     * Where bad rows go: next to the results ({@code x-quarantine/} for {@code x.json}, {@code <folder>/quarantine}),
+     * or null without --output, for the reader's private temporary folder.
+     */
+    public String quarantineDir() {
+        if (output == null) {
+            return null;
+        }
+        return writesAFile() ? output.substring(0, output.length() - ".json".length()) + "-quarantine"
+                : new Path(output, "quarantine").toString();
     }
 
     public EvaluateConfig validate() {

@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Checks an output folder through Hadoop's FileSystem (so hdfs:/s3a: work as well as local paths) before any
@@ -15,6 +16,12 @@ import java.io.IOException;
  */
 public final class OutputFolderCheck {
     static final String PROBE = ".sparkcl-write-probe";
+    /**
+     * What a train run writes before its first step. A folder holding only these (and hidden files: the run
+     * folder lock, Hadoop's .crc side files) is a run that failed before training; a new run may reuse it.
+     */
+    private static final Set<String> BEFORE_FIRST_STEP = Set.of("config.yaml", "config.json", "trainer.json",
+            "data.json", "quarantine", "metrics.jsonl", "eval.jsonl");
 
     private OutputFolderCheck() {
     }
@@ -26,6 +33,16 @@ public final class OutputFolderCheck {
      */
     public static void checkWritableFolder(String option, String folder, boolean mustBeNewRun, boolean resume,
                                            Configuration conf) {
+        checkWritableFolder(option, folder, mustBeNewRun, resume, mustBeNewRun, conf);
+    }
+
+    /** A folder that must be new and that no {@code --resume} applies to (predictions). */
+    public static void checkNewFolder(String option, String folder, Configuration conf) {
+        checkWritableFolder(option, folder, true, false, false, conf);
+    }
+
+    private static void checkWritableFolder(String option, String folder, boolean mustBeNewRun, boolean resume,
+                                            boolean resumable, Configuration conf) {
         Path path = new Path(folder);
         FileSystem fs;
         try {
@@ -43,9 +60,10 @@ public final class OutputFolderCheck {
             }
             if (exists && mustBeNewRun && !resume) {
                 FileStatus[] children = fs.listStatus(path);
-                if (children.length > 0) {
+                if (!onlyUnstartedRun(fs, children)) {
                     throw new ConfigException(option, "'" + folder + "' already holds " + children.length
-                            + " file(s) of an earlier run; pass --resume to continue it, or choose another folder");
+                            + " file(s) of an earlier run; " + (resumable ? "pass --resume to continue it, or " : "")
+                            + "choose another folder");
                 }
             }
             if (!exists && !fs.mkdirs(path)) {
@@ -61,5 +79,22 @@ public final class OutputFolderCheck {
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(option, "'" + folder + "' is not writable: " + e.getMessage(), e);
         }
+    }
+
+    /** No child, or only what a run that stopped before its first step leaves (no metrics, checkpoint or model). */
+    private static boolean onlyUnstartedRun(FileSystem fs, FileStatus[] children) throws IOException {
+        for (FileStatus c : children) {
+            String name = c.getPath().getName();
+            if (name.startsWith(".")) {
+                continue;
+            }
+            if (!BEFORE_FIRST_STEP.contains(name)) {
+                return false;
+            }
+            if (name.endsWith(".jsonl") && c.getLen() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -12,8 +12,8 @@ import static io.sparkcl.job.config.ConfigKey.*;
  * ({@code --input}), writing one row per input with the predicted label and the class probabilities.
  *
  * @param maxLength     0 = the length the model was trained with
- * @param output        where the predictions go (a Hadoop path; the folder is created by validation, so the
- *                      writer must use overwrite mode)
+ * @param output        where the predictions go (a Hadoop path; validation checks it is new and creates it,
+ *                      so the writer appends into it and keeps the {@code _quarantine} folder)
  * @param outputFormat  parquet or csv
  */
 public record PredictConfig(String model, String dataset, String split, String input, String dataDir,
@@ -55,7 +55,7 @@ public record PredictConfig(String model, String dataset, String split, String i
         if (output == null || output.isBlank()) {
             throw new ConfigException(OUTPUT, "give the folder the predictions are written to");
         }
-        OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, true, false, conf);
+        OutputFolderCheck.checkNewFolder(OUTPUT.optionName(), output, conf);
         return this;
     }
 

@@ -18,13 +18,17 @@ public enum ValueType {
         if (raw == null) {
             return null;
         }
+        if (this != LIST && (raw instanceof List<?> || raw instanceof java.util.Map<?, ?>)) {
+            throw bad(key, raw, origin, this == STRING ? "a single value" : this == BOOLEAN ? "true or false"
+                    : this == DOUBLE ? "a number" : "a whole number");
+        }
+        if (this == LIST && raw instanceof java.util.Map<?, ?>) {
+            throw bad(key, raw, origin, "a list");
+        }
         String text = raw instanceof List<?> ? null : String.valueOf(raw).trim();
         try {
             switch (this) {
                 case STRING:
-                    if (raw instanceof List<?> || raw instanceof java.util.Map<?, ?>) {
-                        throw bad(key, raw, origin, "a single value");
-                    }
                     return text;
                 case INT:
                     return Integer.valueOf(integerText(key, raw, text, origin));

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Reads and writes config files: a flat YAML mapping whose keys are the option names without dashes
- * ({@code global-batch: 64}). Unknown keys are errors (a typo must not be silently ignored); keys of
+ * ({@code global-batch: 64}). Unknown and duplicate keys are errors (a typo must not be silently ignored); keys of
  * another subcommand (e.g. {@code lr} when evaluating) are skipped, so a run's {@code config.yaml} can be
  * passed to {@code evaluate}.
  */
@@ -25,7 +25,9 @@ public final class YamlConfig {
     private static final Logger LOG = LoggerFactory.getLogger(YamlConfig.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            // a key given twice is a mistake, not "the last one wins"
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private YamlConfig() {
     }

@@ -7,6 +7,7 @@ import io.sparkcl.job.train.eval.DistributedEvaluator;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.job.train.report.RunFolder;
+import io.sparkcl.job.train.report.SparkProgress;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -23,11 +24,15 @@ import java.util.UUID;
 public final class EvaluateJob {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
+    /** How often a long evaluation logs its progress. */
+    static final long PROGRESS_SECONDS = 30;
+
     private EvaluateJob() {
     }
 
     public static EvalMetrics run(EvaluateConfig c, SparkSession spark) {
-        InferenceData data = InferenceData.read(spark, c, c.output() != null ? c.output() + "/quarantine" : null);
+        // without --output, the reader writes bad rows to a private temporary folder and logs where
+        InferenceData data = InferenceData.read(spark, c, c.quarantineDir());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (data.rows().filter(r -> r.label() < 0).count() > 0) {
             throw new IllegalArgumentException("split '" + c.split() + "' of " + c.dataset()
@@ -39,8 +44,9 @@ public final class EvaluateJob {
         out.put("dataset", c.userFile() != null ? c.userFile() : c.dataset());
         out.put("bad_rows", data.badRows());
         out.put("truncated_rows", data.truncatedRows());
-        if (c.output() != null) {
-            new RunFolder(c.output(), jsc.hadoopConfiguration()).writeJson("evaluation.json", out);
+        if (c.resultsFile() != null) {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(c.resultsFile());
+            new RunFolder(file.getParent().toString(), jsc.hadoopConfiguration()).writeJson(file.getName(), out);
         }
         String line = String.format(Locale.ROOT, "%s %s: accuracy %.4f  macro-F1 %.4f  (%d rows)",
                 c.userFile() != null ? c.userFile() : c.dataset(), c.split(), m.accuracy(), m.macroF1(), m.rows());
@@ -53,7 +59,7 @@ public final class EvaluateJob {
         FineTunedModel model = data.model();
         ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
-        try {
+        try (SparkProgress progress = SparkProgress.start(jsc.sc(), "evaluate " + split, PROGRESS_SECONDS)) {
             ConfusionMatrix cm = DistributedEvaluator.confusion(data.rows(), spec, params,
                     UUID.randomUUID().getMostSignificantBits(), data.padTokenId(), batch);
             return EvalMetrics.of(split, cm, model.labels());

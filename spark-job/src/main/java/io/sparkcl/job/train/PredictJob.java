@@ -5,6 +5,7 @@ import io.sparkcl.job.ml.BatchInference;
 import io.sparkcl.job.train.data.InferenceData;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.DistributedEvaluator;
+import io.sparkcl.job.train.report.SparkProgress;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaRDD;
@@ -62,11 +63,16 @@ public final class PredictJob {
             }
             Dataset<Row> out = data.data().join(p, data.data().col("id").equalTo(p.col("pid")))
                     .select(cols.toArray(new Column[0])).orderBy("id");
-            var writer = out.write().mode(SaveMode.Overwrite);
-            if (c.outputFormat().equals("csv")) {
-                writer.option("header", "true").csv(c.output());
-            } else {
-                writer.parquet(c.output());
+            // Append: validation made sure the folder was new; overwrite mode would delete the _quarantine
+            // folder the reader has just written into it.
+            var writer = out.write().mode(SaveMode.Append);
+            try (SparkProgress progress = SparkProgress.start(jsc.sc(), "predict", EvaluateJob.PROGRESS_SECONDS)) {
+                if (c.outputFormat().equals("csv")) {
+                    // RFC 4180: a quote inside a field is doubled (Spark's default escapes it with a backslash)
+                    writer.option("header", "true").option("escape", "\"").option("quoteAll", "true").csv(c.output());
+                } else {
+                    writer.parquet(c.output());
+                }
             }
             long n = data.rows().count();
             String line = String.format(Locale.ROOT, "wrote %d predictions (%s) to %s", n, c.outputFormat(), c.output());

@@ -29,7 +29,8 @@ public final class RunCheckpoints {
         this.config = run.config();
         this.order = order;
         this.state = state;
-        this.store = new CheckpointStore(run.folder().root().toString(), run.folder().conf());
+        this.store = new CheckpointStore(run.folder().root().toString(), run.folder().conf(),
+                config.run().saveTotalLimit());
     }
 
     /** With {@code --resume}: restores the last checkpoint into the trainer's state. Returns the first step to run. */
@@ -65,7 +66,7 @@ public final class RunCheckpoints {
             best = metric;
             bestStep = done;
             bestParams = last ? null : state.params();
-            store.save("best", snapshot(done));
+            store.saveWeights("best", snapshot(done));
         }
     }
 

@@ -6,6 +6,7 @@ import io.sparkcl.job.train.eval.DistributedEvaluator;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.job.train.report.JsonLines;
+import io.sparkcl.job.train.report.SparkProgress;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
@@ -49,8 +50,12 @@ public final class RunEvaluation implements AutoCloseable {
             return;
         }
         run.jsc().setJobGroup("sparkcl-eval", "evaluate " + name + " at step " + step, false);
-        ConfusionMatrix cm = DistributedEvaluator.confusion(rows, spec, params, version, run.data().padId(),
-                run.config().schedule().evalBatch());
+        ConfusionMatrix cm;
+        try (SparkProgress progress = SparkProgress.start(run.jsc().sc(), "evaluate " + name + " at step " + step,
+                EvaluateJob.PROGRESS_SECONDS)) {
+            cm = DistributedEvaluator.confusion(rows, spec, params, version, run.data().padId(),
+                    run.config().schedule().evalBatch());
+        }
         EvalMetrics m = EvalMetrics.of(name, cm, run.data().labels());
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);

@@ -1,5 +1,7 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.datasets.DataRoot;
+import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.export.ModelCard;
@@ -43,7 +45,6 @@ public final class TrainJob {
         run.writeString("config.yaml", c.toYaml());
         Map<String, Object> settings = new LinkedHashMap<>(c.toMap());
         settings.put("mode", trainer.mode());
-        run.writeJson("trainer.json", settings);
         LOG.info("training {} on {} with {} (λ {}, τ {}), global batch {}, micro-batch {}, run folder {}",
                 c.model().model(), c.data().dataset(), c.objective().method().id(), c.objective().lambda(),
                 c.objective().tau(), c.schedule().globalBatch(), c.schedule().microBatch(), run.root());
@@ -55,6 +56,11 @@ public final class TrainJob {
         int k = builder.labels().size();
         PretrainedModel pm = ModelRegistry.load(m.model(), k);
         BertConfig config = m.dropout() >= 0 ? pm.config().withDropout(m.dropout(), m.dropout()) : pm.config();
+        // what was actually used: the data root from the environment, the model's own dropout
+        settings.put(ConfigKey.DATA_DIR.key(), DataRoot.resolve(c.data().dataDir()));
+        settings.put(ConfigKey.DROPOUT.key(), config.hiddenDropout());
+        settings.put("attention-dropout", config.attentionDropout());
+        run.writeJson("trainer.json", settings);
         if (m.maxLength() > config.maxPositionEmbeddings() - config.positionOffset()) {
             throw new IllegalArgumentException("--max-length " + m.maxLength() + " exceeds the "
                     + (config.maxPositionEmbeddings() - config.positionOffset()) + " positions of model " + m.model());

@@ -109,21 +109,24 @@ class SparkClCliTest {
     @Test
     void unwritableOutputStopsBeforeSpark() throws IOException {
         Path file = Files.writeString(tmp.resolve("f"), "x");
-        Result r = run("train", "--train-file", "t.jsonl", "--output", file.resolve("run").toString());
+        Path train = Files.writeString(tmp.resolve("t.jsonl"), "{\"text\": \"a\", \"label\": \"x\"}\n");
+        Result r = run("train", "--model", "tiny-random", "--train-file", train.toString(), "--output",
+                file.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--output"), r.err());
     }
 
     @Test
-    void evaluateAndPredictNeedAModelFolder() {
-        Result r = run("evaluate", "--test-file", "t.jsonl");
+    void evaluateAndPredictNeedAModelFolder() throws IOException {
+        String input = Files.writeString(tmp.resolve("x.csv"), "text\nhello\n").toString();
+        Result r = run("evaluate", "--test-file", input);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--model: give the fine-tuned model folder"), r.err());
-        Result p = run("predict", "--model", tmp.resolve("none").toString(), "--input", "x.csv",
+        Result p = run("predict", "--model", tmp.resolve("none").toString(), "--input", input,
                 "--output", tmp.resolve("p").toString());
         assertEquals(2, p.code());
         assertTrue(p.err().contains("--model: no fine-tuned model folder"), p.err());
-        Result q = run("predict", "--model", tmp.toString(), "--input", "x.csv");
+        Result q = run("predict", "--model", tmp.toString(), "--input", input);
         assertEquals(2, q.code());
         assertTrue(q.err().contains("--output"), q.err());
     }

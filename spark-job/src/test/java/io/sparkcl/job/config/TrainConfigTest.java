@@ -43,6 +43,12 @@ class TrainConfigTest {
     }
 
     @Test
+    void saveTotalLimitReachesTheRunPart() {
+        assertEquals(1, TrainConfig.builder().build().run().saveTotalLimit(), "one resumable checkpoint by default");
+        assertEquals(3, TrainConfig.builder().set(ConfigKey.SAVE_TOTAL_LIMIT, "3").build().run().saveTotalLimit());
+    }
+
+    @Test
     void microBatchDefaultFitsASmallGlobalBatch() {
         assertEquals(8, TrainConfig.builder().globalBatch(8).build().schedule().microBatch());
         assertEquals(16, TrainConfig.builder().globalBatch(512).build().schedule().microBatch());

@@ -52,6 +52,7 @@ class TrainConfigValidationTest {
             "eval-batch=0 | --eval-batch",
             "checkpoint-every=-5 | --checkpoint-every",
             "log-every=0 | --log-every",
+            "save-total-limit=0 | --save-total-limit",
             "partitions=-1 | --partitions",
             "max-bad-rows=lots | --max-bad-rows",
             "max-bad-rows=1.5 | --max-bad-rows",

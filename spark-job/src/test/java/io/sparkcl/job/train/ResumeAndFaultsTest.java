@@ -1,5 +1,6 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.ckpt.CheckpointStore;
 import io.sparkcl.job.train.ckpt.TrainingState;
@@ -11,11 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +89,24 @@ class ResumeAndFaultsTest {
         TrainingState last = new CheckpointStore(s.run().output(), jsc.hadoopConfiguration()).load("last").orElseThrow();
         assertEquals(2, last.nextStep());
         assertEquals(2, TrainTestSupport.readMetrics(s, jsc).size());
+    }
+
+    @Test
+    void saveTotalLimitKeepsOlderResumableCheckpointsAndBestHoldsWeightsOnly() {
+        List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
+        List<TrainingRow> dev = SyntheticData.rows(9, TrainTestSupport.K, false, 4, 1000);
+        ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
+        TrainConfig s = TrainTestSupport.withSchedule(TrainTestSupport.settings("ce", tmp.resolve("kept"), 8, 4, 3), 1, 1)
+                .toBuilder().set(ConfigKey.SAVE_TOTAL_LIMIT, 2).build();
+        TrainTestSupport.trainOnSpark(jsc, s, TrainTestSupport.data(jsc, rows, dev, 2), start);
+        Path checkpoints = tmp.resolve("kept").resolve("checkpoints");
+        CheckpointStore store = new CheckpointStore(s.run().output(), jsc.hadoopConfiguration());
+        assertEquals(3, store.load("last").orElseThrow().nextStep());
+        assertEquals(2, store.load("last.1").orElseThrow().nextStep(), "the previous checkpoint is kept (limit 2)");
+        assertFalse(Files.exists(checkpoints.resolve("last.2")), "no more than --save-total-limit are kept");
+        assertTrue(Files.exists(checkpoints.resolve("last").resolve("optimizer.bin")));
+        assertTrue(Files.exists(checkpoints.resolve("best").resolve("params.bin")));
+        assertFalse(Files.exists(checkpoints.resolve("best").resolve("optimizer.bin")), "best is weights only");
     }
 
     @Test

@@ -14,8 +14,9 @@ final class TestData {
         Path p = env != null && !env.isBlank() ? Paths.get(env)
                 : Paths.get(System.getProperty("sparkcl.repo.root", "."), "..", "shared", "data");
         if (!Files.isDirectory(p.resolve("dualcl"))) {
-            throw new IllegalStateException("test data not found at " + p.toAbsolutePath().normalize()
-                    + ": set SPARKCL_DATA_DIR to the shared data folder");
+            throw new IllegalStateException("test data not found at " + p.toAbsolutePath().normalize() + ": set SPARKCL_DATA_DIR to a "
+                    + "data root holding sst2 cr trec glue-sst2 glue-rte glue-cola, e.g. fetched with 'deploy/bin/sparkcl "
+                    + "datasets download NAME --data-dir DIR' for each (see the README's Quick start)");
         }
         return p.toAbsolutePath().normalize().toString();
     }

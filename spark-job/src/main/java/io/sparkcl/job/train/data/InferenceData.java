@@ -29,7 +29,7 @@ public record InferenceData(FineTunedModel model, Dataset<Row> data, JavaRDD<Tra
     /**
      * Loads the model folder {@code in.model()} and reads its input.
      *
-     * @param quarantineDir where bad rows go (null: nowhere, they are only counted)
+     * @param quarantineDir where bad rows go (null: a private temporary folder the reader creates and logs)
      */
     public static InferenceData read(SparkSession spark, InferenceInput in, String quarantineDir) {
         FineTunedModel model = ModelExport.load(in.model(), spark.sparkContext().hadoopConfiguration());

@@ -105,8 +105,8 @@ public final class TrainingDataBuilder {
         JavaRDD<TrainingRow> devRows = evalRows("dev", prepared.dev(), step, partitions);
         JavaRDD<TrainingRow> testRows = evalRows("test", prepared.test(), step, partitions);
         LOG.info("data: {} training rows ({} truncated to {} tokens), dev {}, test {}, {} bad rows quarantined",
-                trainLabels.length, t0.truncatedRows(), model.maxLength(), report.get("dev_rows"), report.get("test_rows"),
-                prepared.quarantine().totalBadRows());
+                trainLabels.length, t0.truncatedRows(), model.maxLength(), report.getOrDefault("dev_rows", "none"),
+                report.getOrDefault("test_rows", "none"), prepared.quarantine().totalBadRows());
         java.util.function.IntFunction<JavaRDD<TrainingRow>> perEpoch = !dual ? null : epoch -> {
             JavaRDD<TrainingRow> cached = epochs.get(epoch);
             if (cached != null) {
