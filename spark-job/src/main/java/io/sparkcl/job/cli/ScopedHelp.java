@@ -25,6 +25,7 @@ final class ScopedHelp {
                         + "rows go to a new private temporary folder named in the log.";
                 case PREDICT -> "The new folder the predictions are written to (required); bad rows go to its "
                         + "_quarantine/.";
+                case PROMOTE -> "Where to write promotion.json (optional).";
             };
             default -> key.help();
         };
