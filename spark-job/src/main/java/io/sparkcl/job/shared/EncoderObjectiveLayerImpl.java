@@ -70,8 +70,10 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         List<TrainingRow> rows = c.rowFeatures().toRows(input, null);
         INDArray flat = model.parameters().flat();
         flat.assign(paramsFlattened.reshape(flat.shape()));
+        // Always a forward that keeps activations: DL4J may back-propagate after any forward. Dropout is on only
+        // when training, through the per-row seeds (none at step -1).
         state = model.forward(RowBatches.encode(rows, c.padTokenId(), head(), c.seed(),
-                training ? getIterationCount() : -1), training);
+                training ? getIterationCount() : -1), true);
         result = null;
     }
 

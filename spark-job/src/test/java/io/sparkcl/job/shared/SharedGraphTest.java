@@ -59,7 +59,7 @@ class SharedGraphTest {
         BertParameters p = BertParameters.randomInit(start.config(), K, 0, DataType.FLOAT);
         p.flat().assign(Nd4j.createFromArray(start.params()));
         BertEncoderModel model = new BertEncoderModel(p, Pooling.CLS);
-        ForwardState st = model.forward(RowBatches.encode(rows, SyntheticData.PAD, dual ? ClassifierHead.DUALCL : ClassifierHead.LINEAR, 7L, -1), false);
+        ForwardState st = model.forward(RowBatches.encode(rows, SyntheticData.PAD, dual ? ClassifierHead.DUALCL : ClassifierHead.LINEAR, 7L, -1), true);
         ObjectiveResult r = s.objective().compute(st.pooled(), dual ? null : st.logits(),
                 dual ? st.labelFeatures() : null, Nd4j.createFromArray(RowBatches.labels(rows)));
         INDArray direct = Nd4j.zeros(DataType.FLOAT, p.size());

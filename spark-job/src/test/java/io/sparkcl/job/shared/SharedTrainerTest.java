@@ -37,7 +37,29 @@ class SharedTrainerTest {
 
     static SharedSettings settings(Method method, int epochs) {
         return new SharedSettings(new Objective(method, 0.5, 0.3), Pooling.CLS, 5L, 1e-2, 0.1, 0.01, 1.0, 8, epochs,
-                1e-3, 40311, null);
+                1e-3, FREE_PORT, null);
+    }
+
+    /** A UDP port free on loopback with the next four (the executors' ports), so parallel test runs do not collide. */
+    static final int FREE_PORT = freeUdpPorts(5);
+
+    static int freeUdpPorts(int count) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = 20000 + random.nextInt(40000);
+            List<java.net.DatagramSocket> held = new java.util.ArrayList<>();
+            try {
+                for (int p = first; p < first + count; p++) {
+                    held.add(new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", p)));
+                }
+                return first;
+            } catch (java.net.SocketException taken) {
+                // try another range
+            } finally {
+                held.forEach(java.net.DatagramSocket::close);
+            }
+        }
+        throw new IllegalStateException("no free UDP port range on 127.0.0.1");
     }
 
     @Test
