@@ -107,6 +107,31 @@ class DevSplitTest {
     }
 
     @Test
+    void assignReportsOnTestAndNeverSelectsOnTheReportedSplit() {
+        DevSplit rule = new DevSplit(0.1, 50);
+        Dataset<Row> other = train.limit(30);
+        // a dataset with a dev and a test split keeps both
+        DevSplit.Splits both = rule.assign(train, other, other, trec.labels(), 1);
+        assertEquals(train.count(), both.train().count());
+        assertEquals("dataset dev split", both.report().get("dev_source"));
+        // DualCL-style (no dev): dev carved from train, test reported
+        DevSplit.Splits carved = rule.assign(train, null, other, trec.labels(), 1);
+        assertEquals(50L, carved.dev().count());
+        assertEquals(train.count() - 50, carved.train().count());
+        assertEquals(30L, carved.test().count());
+        assertEquals("carved from the training split", carved.report().get("dev_source"));
+        // GLUE-style (test labels hidden): the dev split is reported, and the selection split is carved
+        DevSplit.Splits glue = rule.assign(train, other, null, trec.labels(), 1);
+        assertEquals(30L, glue.test().count());
+        assertEquals(50L, glue.dev().count());
+        assertTrue(String.valueOf(glue.report().get("test_source")).startsWith("dataset dev split"));
+        // --dev-fraction 0: no selection split
+        DevSplit.Splits none = new DevSplit(0, 50).assign(train, null, other, trec.labels(), 1);
+        assertEquals(null, none.dev());
+        assertEquals("final model", none.report().get("selection"));
+    }
+
+    @Test
     void rejectsBadOptions() {
         assertThrows(IllegalArgumentException.class, () -> new DevSplit(1.0, 10));
         assertThrows(IllegalArgumentException.class, () -> new DevSplit(-0.1, 10));

@@ -28,7 +28,7 @@ public final class SparkClCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "give a command: train, evaluate, predict, "
-                + "datasets or bench (see --help)");
+                + "ablate, datasets or bench (see --help)");
     }
 
     /** The full command tree, printing to {@code ctx}. */
@@ -37,6 +37,7 @@ public final class SparkClCommand implements Runnable {
         root.addSubcommand(withConfig(new TrainCommand(ctx), ConfigKey.Scope.TRAIN));
         root.addSubcommand(withConfig(new EvaluateCommand(), ConfigKey.Scope.EVALUATE));
         root.addSubcommand(withConfig(new PredictCommand(), ConfigKey.Scope.PREDICT));
+        root.addSubcommand(new CommandLine(new AblateCommand(ctx)));
         CommandLine datasets = new CommandLine(new DatasetsCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ListCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ShowCommand(ctx));

@@ -95,6 +95,13 @@ public enum ConfigKey {
     LABEL_NOISE("label-noise", ValueType.DOUBLE, "P", "0",
             "Flip this fraction of training labels uniformly to another class (robustness experiments), in [0,1).",
             Scope.TRAIN_ONLY),
+    DEV_FRACTION("dev-fraction", ValueType.DOUBLE, "F", "0.1",
+            "Model selection split when the dataset has no dev split of its own (or reports on its dev split "
+                    + "because its test labels are hidden): carve this seeded, stratified share of the training rows, "
+                    + "in [0,1); 0 = no selection (the final model is kept). The test split is never used to choose.",
+            Scope.TRAIN_ONLY),
+    DEV_MAX_ROWS("dev-max-rows", ValueType.INT, "N", "1000", "At most this many training rows are carved as the dev split.",
+            Scope.TRAIN_ONLY),
 
     // ---- run control and outputs
     EVAL_EVERY("eval-every", ValueType.LONG, "N", "0 (end of each epoch)",

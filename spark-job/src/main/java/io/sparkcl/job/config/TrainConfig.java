@@ -1,5 +1,6 @@
 package io.sparkcl.job.config;
 
+import io.sparkcl.datasets.sampling.DevSplit;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.Serializable;
@@ -79,6 +80,8 @@ public final class TrainConfig implements Serializable {
     private final int fewShot;
     private final double fraction;
     private final double labelNoise;
+    private final double devFraction;
+    private final int devMaxRows;
     private final long evalEvery;
     private final int evalBatch;
     private final long checkpointEvery;
@@ -121,6 +124,8 @@ public final class TrainConfig implements Serializable {
         fewShot = v.integer(FEW_SHOT, 0);
         fraction = v.number(FRACTION, 1.0);
         labelNoise = v.number(LABEL_NOISE, 0);
+        devFraction = v.number(DEV_FRACTION, DevSplit.DEFAULT_FRACTION);
+        devMaxRows = v.integer(DEV_MAX_ROWS, DevSplit.DEFAULT_MAX_ROWS);
         evalEvery = v.longValue(EVAL_EVERY, 0);
         evalBatch = v.integer(EVAL_BATCH, DEFAULT_EVAL_BATCH);
         checkpointEvery = v.longValue(CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_EVERY);
@@ -249,6 +254,10 @@ public final class TrainConfig implements Serializable {
         if (!(labelNoise >= 0 && labelNoise < 1)) {
             throw new ConfigException(LABEL_NOISE, "must be in [0,1), got " + labelNoise);
         }
+        if (!(devFraction >= 0 && devFraction < 1)) {
+            throw new ConfigException(DEV_FRACTION, "must be in [0,1), got " + devFraction);
+        }
+        Checks.atLeast(DEV_MAX_ROWS, devMaxRows, 1, "");
         Checks.atLeast(EVAL_EVERY, evalEvery, 0, "");
         Checks.atLeast(EVAL_BATCH, evalBatch, 1, "");
         Checks.atLeast(CHECKPOINT_EVERY, checkpointEvery, 0, "");
@@ -299,6 +308,8 @@ public final class TrainConfig implements Serializable {
         put(m, FEW_SHOT, fewShot);
         put(m, FRACTION, fraction);
         put(m, LABEL_NOISE, labelNoise);
+        put(m, DEV_FRACTION, devFraction);
+        put(m, DEV_MAX_ROWS, devMaxRows);
         put(m, EVAL_EVERY, evalEvery);
         put(m, EVAL_BATCH, evalBatch);
         put(m, CHECKPOINT_EVERY, checkpointEvery);
@@ -410,6 +421,8 @@ public final class TrainConfig implements Serializable {
     /** Stratified fraction of the training split; 1 = all. */
     public double fraction() { return fraction; }
     public double labelNoise() { return labelNoise; }
+    /** How a dev split is carved from the training rows when the dataset has none. */
+    public DevSplit devSplit() { return new DevSplit(devFraction, devMaxRows); }
     public long evalEvery() { return evalEvery; }
     public int evalBatch() { return evalBatch; }
     public long checkpointEvery() { return checkpointEvery; }

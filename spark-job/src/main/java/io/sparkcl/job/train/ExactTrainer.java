@@ -214,9 +214,9 @@ public final class ExactTrainer {
                 updater.params().clone(), updater.saveState(), best, info);
     }
 
-    /** Dev macro-F1 when there is a dev split, else test macro-F1. */
+    /** Dev macro-F1; -1 without a dev split (then nothing is selected: the test split never chooses). */
     static double selectionMetric(Map<String, EvalMetrics> eval) {
-        EvalMetrics m = eval.containsKey("dev") ? eval.get("dev") : eval.get("test");
+        EvalMetrics m = eval.get("dev");
         return m == null ? -1 : m.macroF1();
     }
 

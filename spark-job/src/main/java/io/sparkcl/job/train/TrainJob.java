@@ -2,6 +2,8 @@ package io.sparkcl.job.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcl.job.config.TrainConfig;
+import io.sparkcl.job.report.ModelSelection;
+import io.sparkcl.job.report.RunCurves;
 import io.sparkcl.job.train.data.TrainingDataBuilder;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.report.RunFolder;
@@ -79,6 +81,8 @@ public final class TrainJob {
                 r.meanOverheadSeconds());
         Map<String, Object> json = summary.toMap();
         json.put("data", data.report());
+        json.put("model_selection", ModelSelection.of(run, r.bestStep(), r.steps()).toMap());
+        RunCurves.write(run, s.dataset() + " " + s.method());
         run.writeJson("summary.json", json);
         report(summary);
         return summary;

@@ -1,5 +1,7 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.datasets.sampling.DevSplit;
+
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +31,7 @@ import java.util.Map;
  * @param stopAfterStep    test/debug hook: stop (as if killed) after this global step is done (-1 = off)
  * @param failTaskAtStep   test/debug hook: the first attempt of partition 0's pass-2 task of this global step fails
  *                         after computing (as if its executor died), so Spark retries it (-1 = off)
+ * @param devSplit         how a dev split is carved from the training rows when the dataset has none (null: default)
  */
 public record TrainerSettings(
         String dataset,
@@ -64,12 +67,14 @@ public record TrainerSettings(
         boolean resume,
         long injectNanAtStep,
         long stopAfterStep,
-        long failTaskAtStep) implements Serializable {
+        long failTaskAtStep,
+        DevSplit devSplit) implements Serializable {
 
     public TrainerSettings {
         method = method == null ? "dualcl" : method.toLowerCase(Locale.ROOT);
         readerOptions = readerOptions == null ? Map.of() : Map.copyOf(readerOptions);
         pooling = pooling == null ? "cls" : pooling.toLowerCase(Locale.ROOT);
+        devSplit = devSplit == null ? DevSplit.defaults() : devSplit;
         if (!method.equals("ce") && !method.equals("scl") && !method.equals("dualcl")) {
             throw new IllegalArgumentException("--method must be ce, scl or dualcl, got '" + method + "'");
         }
@@ -124,7 +129,7 @@ public record TrainerSettings(
     /** Defaults for everything but the dataset, model, method and output (used by tests and benchmarks). */
     public static TrainerSettings defaults(String dataset, String model, String method, String output) {
         return new TrainerSettings(dataset, Map.of(), null, "0", model, method, 0.1, 0.3, "cls", false, 32, 16, 1, 0,
-                2e-5, 0.1, 0.01, 1.0, 128, -1, 42, 0, 1, 0, 0, 64, 0, 10, output, 0, false, -1, -1, -1);
+                2e-5, 0.1, 0.01, 1.0, 128, -1, 42, 0, 1, 0, 0, 64, 0, 10, output, 0, false, -1, -1, -1, null);
     }
 
     public boolean isDualCl() {
@@ -139,63 +144,63 @@ public record TrainerSettings(
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, newSteps, lr, warmup, weightDecay, maxGradNorm,
                 maxLength, dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery,
-                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withOutput(String newOutput, boolean newResume) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, lr, warmup, weightDecay, maxGradNorm,
                 maxLength, dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery,
-                logEvery, newOutput, partitions, newResume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                logEvery, newOutput, partitions, newResume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withHooks(long nanAtStep, long stopAfter) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, lr, warmup, weightDecay, maxGradNorm,
                 maxLength, dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery,
-                logEvery, output, partitions, resume, nanAtStep, stopAfter, failTaskAtStep);
+                logEvery, output, partitions, resume, nanAtStep, stopAfter, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withPartitions(int p) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, lr, warmup, weightDecay, maxGradNorm,
                 maxLength, dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery,
-                logEvery, output, p, resume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                logEvery, output, p, resume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withSchedule(long evalEveryN, long checkpointEveryN) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, lr, warmup, weightDecay, maxGradNorm,
                 maxLength, dropout, seed, fewShot, fraction, labelNoise, evalEveryN, evalBatch, checkpointEveryN,
-                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withBatch(int global, int micro) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, global, micro, epochs, steps, lr, warmup, weightDecay, maxGradNorm, maxLength,
                 dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery, logEvery,
-                output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withMethod(String m, double lam, double t) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, m, lam, t, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, lr, warmup, weightDecay, maxGradNorm,
                 maxLength, dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery,
-                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withOptim(double newLr, double newWarmup, double newDropout) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, newLr, newWarmup, weightDecay, maxGradNorm,
                 maxLength, newDropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery,
-                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep);
+                logEvery, output, partitions, resume, injectNanAtStep, stopAfterStep, failTaskAtStep, devSplit);
     }
 
     public TrainerSettings withTaskFailureAt(long step) {
         return new TrainerSettings(dataset, readerOptions, dataDir, maxBadRows, model, method, lambda, tau, pooling,
                 freezeEmbeddings, globalBatch, microBatch, epochs, steps, lr, warmup, weightDecay, maxGradNorm, maxLength,
                 dropout, seed, fewShot, fraction, labelNoise, evalEvery, evalBatch, checkpointEvery, logEvery, output,
-                partitions, resume, injectNanAtStep, stopAfterStep, step);
+                partitions, resume, injectNanAtStep, stopAfterStep, step, devSplit);
     }
 
     /** The trainer's view of the command line's resolved config. */
@@ -204,6 +209,6 @@ public record TrainerSettings(
                 c.lambda(), c.tau(), c.pooling(), c.freezeEmbeddings(), c.globalBatch(), c.microBatch(), c.epochs(),
                 c.steps(), c.lr(), c.warmup(), c.weightDecay(), c.maxGradNorm(), c.maxLength(), c.dropout(), c.seed(),
                 c.fewShot(), c.fraction(), c.labelNoise(), c.evalEvery(), c.evalBatch(), c.checkpointEvery(),
-                c.logEvery(), c.output(), c.partitions(), c.resume(), -1, -1, -1);
+                c.logEvery(), c.output(), c.partitions(), c.resume(), -1, -1, -1, c.devSplit());
     }
 }

@@ -14,6 +14,7 @@ import io.sparkcl.datasets.registry.DatasetRegistry;
 import io.sparkcl.datasets.registry.DatasetSpec;
 import io.sparkcl.datasets.registry.SourceFormat;
 import io.sparkcl.datasets.registry.SplitSpec;
+import io.sparkcl.datasets.sampling.DevSplit;
 import io.sparkcl.datasets.sampling.LabelNoise;
 import io.sparkcl.datasets.sampling.Sampling;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
@@ -38,7 +39,8 @@ import java.util.Map;
 
 /**
  * From a dataset name (or user files) to cached RDDs of compact {@link TrainingRow}s: read and validate
- * the splits (bad rows quarantined and counted), sample (few-shot N or a stratified fraction), add label
+ * the splits (bad rows quarantined and counted), choose the dev (selection) and test (reported) splits,
+ * carving a dev split from the training rows when needed ({@link DevSplit#assign}), sample (few-shot N or a stratified fraction), add label
  * noise, build DualCL label-aware inputs, tokenise on the executors. Training rows are numbered
  * 0..n-1 in the order of their row ids, so indices do not depend on partitioning or file order.
  */
@@ -96,6 +98,11 @@ public final class TrainingDataBuilder {
             throw new IllegalArgumentException("dataset " + s.dataset() + " has " + labels.size()
                     + " label(s) in its training split; classification needs at least 2");
         }
+        DevSplit.Splits splits = s.devSplit().assign(train, dev, test, labels, s.seed());
+        train = splits.train();
+        dev = splits.dev();
+        test = splits.test();
+        report.putAll(splits.report());
         if (s.fewShot() > 0) {
             train = Sampling.fewShot(train, s.fewShot(), s.seed());
             report.put("few_shot_per_class", s.fewShot());
