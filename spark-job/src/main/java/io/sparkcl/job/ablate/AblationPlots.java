@@ -36,13 +36,16 @@ final class AblationPlots {
         if (results.isEmpty()) {
             return;
         }
+        ReportFiles.clear(new Path(out, "plots"), ablation.conf());
+        ReportFiles.clear(new Path(out, "projections"), ablation.conf());
+        // file names from the grid's settings (not from the cells finished so far), numbered in grid order
+        List<String> settings = ablation.cells().stream().map(AblationReport::settingLabel).distinct().toList();
         Map<String, List<CellResult>> bySetting = new LinkedHashMap<>();
         results.forEach(r -> bySetting.computeIfAbsent(AblationReport.settingLabel(r.cell()), k -> new ArrayList<>())
                 .add(r));
-        boolean several = bySetting.size() > 1;
-        int n = 0;
         for (Map.Entry<String, List<CellResult>> e : bySetting.entrySet()) {
-            String suffix = several ? "-" + (++n) + "-" + slug(e.getKey()) : "";
+            String suffix = settings.size() == 1 ? ""
+                    : "-" + (settings.indexOf(e.getKey()) + 1) + "-" + slug(e.getKey());
             learningCurves(ablation, e.getKey(), e.getValue(), out, "plots/learning-curves" + suffix + ".png");
             projection(ablation, e.getKey(), e.getValue(), out, "plots/projection" + suffix + ".png");
         }

@@ -1,7 +1,6 @@
 package io.sparkcl.job.report;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -17,7 +16,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -126,13 +124,11 @@ public final class Charts {
                     + "fonts-dejavu-core)", file, e.toString());
             return false;
         }
-        try (FSDataOutputStream out = ReportFiles.create(file, conf)) {
+        ReportFiles.write(file, conf, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer in this JVM");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the plot " + file, e);
-        }
+        });
         return true;
     }
 }
