@@ -87,13 +87,15 @@ final class AblationPlots {
         }
         List<XYChart> charts = new ArrayList<>();
         for (Map.Entry<String, Map<String, TreeMap<Integer, List<Double>>>> p : panels.entrySet()) {
-            XYChart c = Charts.lines("test accuracy vs global batch · " + p.getKey(), "global batch (log scale)",
+            XYChart c = Charts.lines("test accuracy vs global batch · " + p.getKey(), "global batch (log₂ scale)",
                     "test accuracy");
-            c.getStyler().setXAxisLogarithmic(true);
+            // x = log2(batch) on a linear axis, ticks labelled with the batch at whole powers of two only
+            c.setCustomXAxisTickLabelsFormatter(x -> Math.abs(x - Math.rint(x)) < 1e-9
+                    ? String.valueOf(Math.round(Math.pow(2, x))) : "");
             c.getStyler().setMarkerSize(8);
             c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
             for (Map.Entry<String, TreeMap<Integer, List<Double>>> row : p.getValue().entrySet()) {
-                double[] x = row.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+                double[] x = row.getValue().keySet().stream().mapToDouble(b -> Math.log(b) / Math.log(2)).toArray();
                 List<SeedStats> stats = row.getValue().values().stream()
                         .map(v -> SeedStats.of(v.stream().filter(Double::isFinite).toList())).toList();
                 double[] y = stats.stream().mapToDouble(SeedStats::mean).toArray();
