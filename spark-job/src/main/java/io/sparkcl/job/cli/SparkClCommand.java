@@ -28,7 +28,7 @@ public final class SparkClCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "give a command: train, evaluate, predict, "
-                + "promote, datasets or bench (see --help)");
+                + "promote, ablate, datasets or bench (see --help)");
     }
 
     /** The full command tree, printing to {@code ctx}. */
@@ -38,6 +38,7 @@ public final class SparkClCommand implements Runnable {
         root.addSubcommand(withConfig(new EvaluateCommand(), ConfigKey.Scope.EVALUATE));
         root.addSubcommand(withConfig(new PredictCommand(), ConfigKey.Scope.PREDICT));
         root.addSubcommand(withConfig(new PromoteCommand(), ConfigKey.Scope.PROMOTE));
+        root.addSubcommand(new CommandLine(new AblateCommand(ctx)));
         CommandLine datasets = new CommandLine(new DatasetsCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ListCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ShowCommand(ctx));

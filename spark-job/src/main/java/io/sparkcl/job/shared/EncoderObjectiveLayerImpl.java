@@ -1,10 +1,10 @@
 package io.sparkcl.job.shared;
 
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.exec.MicroBatches;
+import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.losses.Objective;
 import io.sparkcl.losses.ObjectiveResult;
-import io.sparkcl.model.ClassScores;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.encoder.ForwardState;
@@ -62,6 +62,10 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         return objective.needsLabelFeatures();
     }
 
+    private ClassifierHead head() {
+        return dualCl() ? ClassifierHead.DUALCL : ClassifierHead.LINEAR;
+    }
+
     /** Runs the encoder on the current input; dropout (when training) from (seed, iteration, row index). */
     private void forward(boolean training) {
         assertInputSet(false);
@@ -70,8 +74,8 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         List<TrainingRow> rows = c.rowFeatures().toRows(input, null);
         INDArray flat = model.parameters().flat();
         flat.assign(paramsFlattened.reshape(flat.shape()));
-        state = model.forward(MicroBatches.encode(rows, c.padTokenId(), c.seed(), training ? getIterationCount() : -1,
-                dualCl()), training);
+        state = model.forward(RowBatches.encode(rows, c.padTokenId(), head(), c.seed(),
+                training ? getIterationCount() : -1), training);
         result = null;
     }
 
@@ -108,7 +112,7 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         INDArray probabilities;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             forward(training);
-            probabilities = Nd4j.createFromArray(ClassScores.softmax(ClassScores.logits(state, dualCl())));
+            probabilities = Nd4j.createFromArray(head().probabilities(state));
         }
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, probabilities);
     }

@@ -3,7 +3,8 @@ package io.sparkcl.job.shared;
 import io.sparkcl.job.train.ModelStart;
 import io.sparkcl.job.train.SyntheticData;
 import io.sparkcl.job.train.data.TrainingRow;
-import io.sparkcl.job.train.exec.MicroBatches;
+import io.sparkcl.job.train.data.RowBatches;
+import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.losses.Method;
 import io.sparkcl.losses.Objective;
 import io.sparkcl.losses.ObjectiveResult;
@@ -58,9 +59,11 @@ class SharedGraphTest {
         BertParameters p = BertParameters.randomInit(start.config(), K, 0, DataType.FLOAT);
         p.flat().assign(Nd4j.createFromArray(start.params()));
         BertEncoderModel model = new BertEncoderModel(p, Pooling.CLS);
-        ForwardState st = model.forward(MicroBatches.encode(rows, SyntheticData.PAD, 7L, -1, dual), false);
+        // training = true keeps the activations backward needs; dropout is 0 here, so the pass is deterministic
+        ForwardState st = model.forward(RowBatches.encode(rows, SyntheticData.PAD,
+                dual ? ClassifierHead.DUALCL : ClassifierHead.LINEAR, 7L, -1), true);
         ObjectiveResult r = s.objective().compute(st.pooled(), dual ? null : st.logits(),
-                dual ? st.labelFeatures() : null, Nd4j.createFromArray(MicroBatches.labels(rows)));
+                dual ? st.labelFeatures() : null, Nd4j.createFromArray(RowBatches.labels(rows)));
         INDArray direct = Nd4j.zeros(DataType.FLOAT, p.size());
         model.backward(st, r.gradFeatures(), r.gradLogits(), r.gradLabelFeatures(), direct);
 
