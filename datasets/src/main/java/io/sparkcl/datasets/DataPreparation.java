@@ -12,6 +12,7 @@ import io.sparkcl.datasets.registry.DatasetRegistry;
 import io.sparkcl.datasets.registry.DatasetSpec;
 import io.sparkcl.datasets.registry.SourceFormat;
 import io.sparkcl.datasets.registry.SplitSpec;
+import io.sparkcl.datasets.sampling.DevSplit;
 import io.sparkcl.datasets.sampling.LabelNoise;
 import io.sparkcl.datasets.sampling.Sampling;
 import org.apache.spark.sql.Dataset;
@@ -26,8 +27,10 @@ import java.util.Map;
 
 /**
  * The job's one door into this module's reading: registry dataset or the user's files, download of a missing
- * registry dataset, validation (bad rows quarantined), then sampling and label noise on the training split, in
- * that order ({@link #prepare}); or one split as it is for evaluation and prediction ({@link #readSplit}).
+ * registry dataset, validation (bad rows quarantined), the choice of the dev (selection) and test (reported)
+ * splits, carving dev rows from training when needed ({@link DevSplit#assign}), then sampling and label noise on
+ * the training split, in that order ({@link #prepare}); or one split as it is for evaluation and prediction
+ * ({@link #readSplit}).
  */
 public final class DataPreparation {
     private static final Logger LOG = LoggerFactory.getLogger(DataPreparation.class);
@@ -43,7 +46,7 @@ public final class DataPreparation {
     private DataPreparation() {
     }
 
-    /** The training split sampled and noised, the dev and test splits as they are. */
+    /** The training split sampled and noised; the dev and test splits chosen by the request's dev-split rule. */
     public static PreparedData prepare(SparkSession spark, DataRequest request) {
         DatasetReader reader = reader(spark, request);
         QuarantineReport report = new QuarantineReport();
@@ -89,9 +92,20 @@ public final class DataPreparation {
                 }
             }
         }
+        Map<String, Object> splits = Map.of();
+        if (request.devSplit() != null) {
+            // before sampling: the carve sees every training row, and few-shot/fraction sample what remains
+            DevSplit.Splits chosen = request.devSplit().assign(train, evaluation.get("dev"), evaluation.get("test"),
+                    labels, request.seed());
+            train = chosen.train();
+            evaluation = new LinkedHashMap<>();
+            putIfPresent(evaluation, "dev", chosen.dev());
+            putIfPresent(evaluation, "test", chosen.test());
+            splits = chosen.report();
+        }
         train = sample(train, labels, request);
         List<String> names = LabelAwareInput.displayNames(defaultNames, labels, request.labelNames());
-        return new PreparedData(name, train, evaluation, labels, names, report);
+        return new PreparedData(name, train, evaluation, labels, names, report, splits);
     }
 
     /**
@@ -146,6 +160,12 @@ public final class DataPreparation {
             out = LabelNoise.apply(out, labels, request.labelNoise(), request.seed());
         }
         return out;
+    }
+
+    private static void putIfPresent(Map<String, Dataset<Row>> splits, String role, Dataset<Row> split) {
+        if (split != null) {
+            splits.put(role, split);
+        }
     }
 
     private static String nz(String s) {

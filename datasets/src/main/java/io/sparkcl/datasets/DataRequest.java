@@ -1,5 +1,7 @@
 package io.sparkcl.datasets;
 
+import io.sparkcl.datasets.sampling.DevSplit;
+
 import java.util.List;
 import java.util.Map;
 
@@ -24,16 +26,20 @@ import java.util.Map;
  * @param fraction       {@code --fraction}: per-class stratified fraction of the training split, 1 = all
  * @param labelNoise     {@code --label-noise}: fraction of training labels flipped, 0 = none
  * @param seed           {@code --seed}
+ * @param devSplit       {@code --dev-fraction}/{@code --dev-max-rows}: the rule choosing the selection (dev) and
+ *                       reported (test) splits, carving dev rows from training when needed
+ *                       ({@link DevSplit#assign}); null = the dataset's splits as they are, nothing carved
  */
 public record DataRequest(String dataset, String dataDir, String trainFile, String devFile, String testFile,
                           String format, String textColumn, String textPairColumn, String labelColumn,
                           List<String> labels, Map<String, String> labelNames, String maxBadRows,
-                          String quarantineDir, int fewShot, double fraction, double labelNoise, long seed) {
+                          String quarantineDir, int fewShot, double fraction, double labelNoise, long seed,
+                          DevSplit devSplit) {
 
     /** A registry dataset with default validation and no sampling. */
     public static DataRequest registry(String dataset, String dataDir, String quarantineDir, long seed) {
         return new DataRequest(dataset, dataDir, null, null, null, null, null, null, null, null, null, null,
-                quarantineDir, 0, 1.0, 0.0, seed);
+                quarantineDir, 0, 1.0, 0.0, seed, null);
     }
 
     public boolean userFiles() {

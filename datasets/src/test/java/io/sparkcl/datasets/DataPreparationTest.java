@@ -1,5 +1,7 @@
 package io.sparkcl.datasets;
 
+import io.sparkcl.datasets.sampling.DevSplit;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +37,7 @@ class DataPreparationTest {
     void registryDatasetWithFewShotAndLabelNoise() {
         DataRequest req = new DataRequest("trec", TestSupport.sharedData().getPath(), null, null, null, null, null,
                 null, null, null, Map.of("abbreviation", "abbr"), "0", tmp.resolve("q1").toString(),
-                10, 1.0, 0.1, 5);
+                10, 1.0, 0.1, 5, null);
         PreparedData d = DataPreparation.prepare(spark, req);
         assertEquals(60, d.train().count());
         assertEquals(6, d.train().filter("label <> label_original").count()); // round(0.1 * 60)
@@ -44,6 +46,35 @@ class DataPreparationTest {
         assertEquals(List.of("description", "entity", "abbr", "human", "location", "numeric"), d.labelNames());
         assertEquals(2, d.quarantine().splits().size());
         assertEquals(0, d.quarantine().totalBadRows());
+    }
+
+    @Test
+    void devSplitRuleCarvesDevRowsBeforeSampling() {
+        DataRequest req = new DataRequest("trec", TestSupport.sharedData().getPath(), null, null, null, null, null,
+                null, null, null, null, "0", tmp.resolve("q4").toString(), 10, 1.0, 0.0, 5, new DevSplit(0.1, 1000));
+        long allTrain = DataPreparation.readSplit(spark, req, "train").data().count();
+        PreparedData d = DataPreparation.prepare(spark, req);
+        Dataset<Row> dev = d.dev();
+        assertEquals(Math.min(Math.round(0.1 * allTrain), 1000), dev.count());
+        assertEquals(500, d.test().count());
+        assertEquals(60, d.train().count());
+        assertEquals(0, d.train().select("id").intersect(dev.select("id")).count(), "dev rows are never trained on");
+        assertEquals("carved from the training split", d.splits().get("dev_source"));
+        assertEquals(dev.count(), ((Number) d.splits().get("dev_rows_carved")).longValue());
+    }
+
+    @Test
+    void devSplitRuleReportsOnGlueDevAndCarvesSelectionRows() {
+        DataRequest plain = DataRequest.registry("glue-rte", TestSupport.sharedData().getPath(),
+                tmp.resolve("q5").toString(), 1);
+        long glueDev = DataPreparation.prepare(spark, plain).dev().count();
+        DataRequest req = new DataRequest("glue-rte", TestSupport.sharedData().getPath(), null, null, null, null,
+                null, null, null, null, null, null, tmp.resolve("q6").toString(), 0, 1.0, 0.0, 1,
+                new DevSplit(0.1, 100));
+        PreparedData d = DataPreparation.prepare(spark, req);
+        assertEquals(glueDev, d.test().count(), "without test labels the dataset's dev split is reported");
+        assertEquals(100, d.dev().count());
+        assertEquals(2490 - 100, d.train().count());
     }
 
     @Test
@@ -63,7 +94,7 @@ class DataPreparationTest {
         Path dev = tmp.resolve("dev.csv");
         Files.writeString(dev, "text,label\nnice,pos\nawful,neg\nhuh,other\n");
         DataRequest req = new DataRequest("reviews", null, train.toString(), dev.toString(), null, null, null, null,
-                null, null, null, "1", tmp.resolve("q3").toString(), 0, 1.0, 0.0, 1);
+                null, null, null, "1", tmp.resolve("q3").toString(), 0, 1.0, 0.0, 1, null);
         PreparedData d = DataPreparation.prepare(spark, req);
         assertEquals(List.of("neg", "pos"), d.labels());
         List<Row> devRows = d.evaluation().get("dev").orderBy("id").collectAsList();

@@ -30,7 +30,7 @@ public final class SparkClCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "give a command: train, evaluate, predict, "
-                + "promote, datasets, bench or help (see --help)");
+                + "promote, ablate, datasets, bench or help (see --help)");
     }
 
     /** The full command tree, printing to {@code ctx}. */
@@ -41,6 +41,7 @@ public final class SparkClCommand implements Runnable {
         root.addSubcommand(withConfig(new EvaluateCommand(), ConfigKey.Scope.EVALUATE));
         root.addSubcommand(withConfig(new PredictCommand(), ConfigKey.Scope.PREDICT));
         root.addSubcommand(withConfig(new PromoteCommand(), ConfigKey.Scope.PROMOTE));
+        root.addSubcommand(new CommandLine(new AblateCommand(ctx)));
         CommandLine datasets = new CommandLine(new DatasetsCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ListCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.ShowCommand(ctx));

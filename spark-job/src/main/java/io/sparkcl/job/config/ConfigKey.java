@@ -1,5 +1,7 @@
 package io.sparkcl.job.config;
 
+import io.sparkcl.datasets.sampling.DevSplit;
+
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -130,6 +132,15 @@ public enum ConfigKey {
             "Flip this fraction of training labels uniformly to another class (robustness experiments), in [0,1).",
             Scope.TRAIN_ONLY,
             0.0, Checks.probability()),
+    DEV_FRACTION("dev-fraction", ValueType.DOUBLE, "F", "0.1",
+            "Model selection split when the dataset has no dev split of its own (or reports on its dev split "
+                    + "because its test labels are hidden): carve this seeded, stratified share of the training rows, "
+                    + "in [0,1); 0 = no selection (the final model is kept). The test split is never used to choose.",
+            Scope.TRAIN_ONLY,
+            DevSplit.DEFAULT_FRACTION, Checks.probability()),
+    DEV_MAX_ROWS("dev-max-rows", ValueType.INT, "N", "1000", "At most this many training rows are carved as the dev split.",
+            Scope.TRAIN_ONLY,
+            DevSplit.DEFAULT_MAX_ROWS, Checks.atLeast(1)),
 
     // ---- run control and outputs
     EVAL_EVERY("eval-every", ValueType.LONG, "N", "0 (end of each epoch)",

@@ -78,8 +78,8 @@ public final class ModelCard {
         }
         b.append(data.has("dev_rows")
                 ? "\nThe best-model/ checkpoint was chosen on dev macro-F1; test is only reported.\n"
-                : "\nNo dev split: the best-model/ checkpoint was chosen on test macro-F1, so its test metrics are "
-                + "optimistic; give dev data (--dev-file) for an unbiased test figure.\n");
+                : "\nNo dev split (--dev-fraction 0 and no dev data): nothing was selected, the final model is kept; "
+                + "test is only reported.\n");
         b.append("\n## Command\n\n```bash\n").append(commandLine.orElse("# trained through the Java API (no command line); the resolved options are in trainer.json"))
                 .append("\n```\n\nThe resolved configuration is `config.yaml` in the run folder "
                         + "(`sparkcl train --config RUN/config.yaml` trains the same model again).\n");

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The run's checkpoints, for every training mode: {@code --resume} from "last", the "best" checkpoint
- * following the selection metric (dev macro-F1, else test), and "last" on schedule and at the end.
+ * following the selection metric (dev macro-F1; none without a dev split: the test split never chooses), and
+ * "last" on schedule and at the end.
  */
 public final class RunCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);

@@ -38,9 +38,9 @@ public final class RunEvaluation implements AutoCloseable {
         return out;
     }
 
-    /** Dev macro-F1 when there is a dev split, else test macro-F1 (-1 with neither). */
+    /** Dev macro-F1; -1 without a dev split (then nothing is selected: the test split never chooses). */
     public static double selectionMetric(Map<String, EvalMetrics> eval) {
-        EvalMetrics m = eval.containsKey("dev") ? eval.get("dev") : eval.get("test");
+        EvalMetrics m = eval.get("dev");
         return m == null ? -1 : m.macroF1();
     }
 

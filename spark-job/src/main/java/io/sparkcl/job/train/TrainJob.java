@@ -5,6 +5,8 @@ import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.export.ModelCard;
+import io.sparkcl.job.report.ModelSelection;
+import io.sparkcl.job.report.RunCurves;
 import io.sparkcl.job.train.data.TrainingDataBuilder;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.exec.FaultInjection;
@@ -87,6 +89,8 @@ public final class TrainJob {
                 r.meanOverheadSeconds());
         Map<String, Object> json = summary.toMap();
         json.put("data", data.report());
+        json.put("model_selection", ModelSelection.of(run, r.bestStep(), r.steps()).toMap());
+        RunCurves.write(run, c.data().dataset() + " " + c.objective().method().id());
         run.writeJson("summary.json", json);
         ModelCard.write(run, "model", settings, json);
         if (r.bestParams() != null) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param runFolder       the run folder (Hadoop path)
  * @param modelFolder     the final model (FineTunedModel format)
  * @param finalEval       last evaluation per split ("dev", "test")
- * @param bestMetric      best dev (else test) macro-F1 seen at an evaluation
+ * @param bestMetric      best dev macro-F1 seen at an evaluation (-1 without a dev split: the test split never chooses)
  * @param seconds         wall time of the training loop (data preparation excluded)
  * @param dataSeconds     wall time of reading, validating and tokenising the data
  */

@@ -21,7 +21,7 @@ class ReadmeOptionsTest {
                     k.optionName() + " is missing from README.md; regenerate the table with OptionsReference");
         }
         for (String cmd : new String[]{"sparkcl train", "sparkcl evaluate", "sparkcl predict", "sparkcl datasets",
-                "sparkcl bench", "--config", "--print-config"}) {
+                "sparkcl bench", "sparkcl ablate", "--config", "--print-config"}) {
             assertTrue(text.contains(cmd), cmd + " is missing from README.md");
         }
     }

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /** The shared read-only datasets: SPARKCL_DATA_DIR, else {@code sparkcl.repo.root}/../shared/data. */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
-    static String dataDir() {
+    public static String dataDir() {
         String env = System.getenv("SPARKCL_DATA_DIR");
         Path p = env != null && !env.isBlank() ? Paths.get(env)
                 : Paths.get(System.getProperty("sparkcl.repo.root", "."), "..", "shared", "data");

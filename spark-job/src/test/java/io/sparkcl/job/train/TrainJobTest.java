@@ -59,12 +59,19 @@ class TrainJobTest {
         Map<String, Object> data = json.readValue(out.resolve("data.json").toFile(), Map.class);
         assertEquals(12, ((Number) data.get("train_rows")).intValue(), "6 per class, 2 classes");
         assertEquals(376, ((Number) data.get("test_rows")).intValue());
+        // cr has no dev split: 10% of its 3,394 training rows are carved for selection, before few-shot sampling
+        assertEquals("carved from the training split", data.get("dev_source"));
+        assertEquals(339, ((Number) data.get("dev_rows")).intValue());
         assertEquals(0, ((Number) data.get("bad_rows")).intValue());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         Map<String, Object> s = json.readValue(out.resolve("summary.json").toFile(), Map.class);
         double acc = ((Number) ((Map<String, Object>) ((Map<String, Object>) s.get("final_eval")).get("test"))
                 .get("accuracy")).doubleValue();
         assertEquals(summary.testAccuracy(), acc, 1e-12);
+        Map<String, Object> selection = (Map<String, Object>) s.get("model_selection");
+        assertEquals(summary.bestStep(), ((Number) selection.get("step")).longValue());
+        assertTrue(String.valueOf(selection.get("rule")).startsWith("best dev macro-F1"), selection.toString());
+        assertTrue(Files.exists(out.resolve("curves.png")));
         assertTrue(acc > 0.3 && acc < 0.7, "a 3-step tiny random model is near chance, got " + acc);
 
         String card = Files.readString(out.resolve("model/README.md"));

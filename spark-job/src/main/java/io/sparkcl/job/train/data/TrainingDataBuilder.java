@@ -26,7 +26,8 @@ import java.util.Map;
 
 /**
  * From a dataset name (or user files) to cached RDDs of compact {@link TrainingRow}s: read and validate
- * the splits (bad rows quarantined and counted), sample (few-shot N or a stratified fraction), add label
+ * the splits (bad rows quarantined and counted), choose the dev (selection) and test (reported) splits,
+ * carving a dev split from the training rows when needed ({@link DevSplit#assign}), sample (few-shot N or a stratified fraction), add label
  * noise, build DualCL label-aware inputs, tokenise on the executors. Training rows are numbered
  * 0..n-1 in the order of their row ids, so indices do not depend on partitioning or file order.
  */
@@ -58,6 +59,7 @@ public final class TrainingDataBuilder {
             throw new IllegalArgumentException("dataset " + config.dataset() + " has " + prepared.labels().size()
                     + " label(s) in its training split; classification needs at least 2");
         }
+        report.putAll(prepared.splits());
         if (config.fewShot() > 0) {
             report.put("few_shot_per_class", config.fewShot());
         } else if (config.fraction() < 1) {
