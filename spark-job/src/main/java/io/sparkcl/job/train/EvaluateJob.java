@@ -59,9 +59,10 @@ public final class EvaluateJob {
         FineTunedModel model = data.model();
         ModelSpec spec = ModelSpec.of(model);
         Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
-        try (SparkProgress progress = SparkProgress.start(jsc.sc(), "evaluate " + split, PROGRESS_SECONDS)) {
+        try (SparkProgress progress = SparkProgress.start(jsc.sc(), "evaluate " + split, data.rows().count(),
+                PROGRESS_SECONDS)) {
             ConfusionMatrix cm = DistributedEvaluator.confusion(data.rows(), spec, params,
-                    UUID.randomUUID().getMostSignificantBits(), data.padTokenId(), batch);
+                    UUID.randomUUID().getMostSignificantBits(), data.padTokenId(), batch, progress.rowsScored());
             return EvalMetrics.of(split, cm, model.labels());
         } finally {
             params.unpersist(false);

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,14 @@ public final class PredictJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> labels = model.labels();
         BatchInference inference = BatchInference.of(jsc, model, data.padTokenId(), c.evalBatch());
-        try {
+        long n = data.rows().count();
+        try (SparkProgress progress = SparkProgress.start(jsc.sc(), "predict", n, EvaluateJob.PROGRESS_SECONDS)) {
             StructType schema = new StructType()
                     .add("pid", DataTypes.StringType, false)
                     .add("predicted_id", DataTypes.IntegerType, false)
                     .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-            JavaRDD<Row> predicted = data.rows().mapPartitions(inference.task(new Predict(inference)))
+            JavaRDD<Row> predicted = data.rows()
+                    .mapPartitions(inference.task(new Predict(inference, progress.rowsScored())))
                     .flatMap(List::iterator);
             Dataset<Row> p = spark.createDataFrame(predicted, schema);
             List<Column> cols = new ArrayList<>(List.of(col("id"), col("text"), col("text_pair"), col("label")));
@@ -66,15 +69,12 @@ public final class PredictJob {
             // Append: validation made sure the folder was new; overwrite mode would delete the _quarantine
             // folder the reader has just written into it.
             var writer = out.write().mode(SaveMode.Append);
-            try (SparkProgress progress = SparkProgress.start(jsc.sc(), "predict", EvaluateJob.PROGRESS_SECONDS)) {
-                if (c.outputFormat().equals("csv")) {
-                    // RFC 4180: a quote inside a field is doubled (Spark's default escapes it with a backslash)
-                    writer.option("header", "true").option("escape", "\"").option("quoteAll", "true").csv(c.output());
-                } else {
-                    writer.parquet(c.output());
-                }
+            if (c.outputFormat().equals("csv")) {
+                // RFC 4180: a quote inside a field is doubled (Spark's default escapes it with a backslash)
+                writer.option("header", "true").option("escape", "\"").option("quoteAll", "true").csv(c.output());
+            } else {
+                writer.parquet(c.output());
             }
-            long n = data.rows().count();
             String line = String.format(Locale.ROOT, "wrote %d predictions (%s) to %s", n, c.outputFormat(), c.output());
             LOG.info(line);
             System.out.println(line);
@@ -86,8 +86,8 @@ public final class PredictJob {
 
     /** One output row per input row: id, predicted class id, probabilities. */
     static final class Predict extends DistributedEvaluator.ScoredRows<List<Row>> {
-        Predict(BatchInference inference) {
-            super(inference.spec(), inference.padId(), inference.batch());
+        Predict(BatchInference inference, LongAccumulator rowsScored) {
+            super(inference.spec(), inference.padId(), inference.batch(), rowsScored);
         }
 
         @Override

@@ -52,9 +52,9 @@ public final class RunEvaluation implements AutoCloseable {
         run.jsc().setJobGroup("sparkcl-eval", "evaluate " + name + " at step " + step, false);
         ConfusionMatrix cm;
         try (SparkProgress progress = SparkProgress.start(run.jsc().sc(), "evaluate " + name + " at step " + step,
-                EvaluateJob.PROGRESS_SECONDS)) {
+                rows.count(), EvaluateJob.PROGRESS_SECONDS)) {
             cm = DistributedEvaluator.confusion(rows, spec, params, version, run.data().padId(),
-                    run.config().schedule().evalBatch());
+                    run.config().schedule().evalBatch(), progress.rowsScored());
         }
         EvalMetrics m = EvalMetrics.of(name, cm, run.data().labels());
         Map<String, Object> line = new LinkedHashMap<>();

@@ -9,12 +9,14 @@ import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.ForwardState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Inference on the executors: class probabilities of rows (no dropout, in micro-batches, scored by the
@@ -24,9 +26,11 @@ public final class DistributedEvaluator {
     private DistributedEvaluator() {
     }
 
+    /** The confusion matrix of {@code rows}; each scored micro-batch is added to {@code rowsScored} (progress). */
     public static ConfusionMatrix confusion(JavaRDD<TrainingRow> rows, ModelSpec spec, Broadcast<float[]> params,
-                                            long version, int padId, int microBatch) {
-        return rows.mapPartitions(new PartitionTask<>(spec, params, version, new Confusion(spec, padId, microBatch)))
+                                            long version, int padId, int microBatch, LongAccumulator rowsScored) {
+        return rows.mapPartitions(new PartitionTask<>(spec, params, version,
+                        new Confusion(spec, padId, microBatch, rowsScored)))
                 .treeAggregate(new ConfusionMatrix(spec.numLabels()), ConfusionMatrix::merge, ConfusionMatrix::merge, 2);
     }
 
@@ -43,6 +47,12 @@ public final class DistributedEvaluator {
     /** Class probabilities (scored by {@code head}) and pooled features of {@code rows}, in their order. */
     public static List<Scored> scores(BertEncoderModel model, List<TrainingRow> rows, ClassifierHead head,
                                       int padId, int microBatch) {
+        return scores(model, rows, head, padId, microBatch, n -> { });
+    }
+
+    /** As {@link #scores(BertEncoderModel, List, ClassifierHead, int, int)}, telling {@code scored} each micro-batch's size. */
+    public static List<Scored> scores(BertEncoderModel model, List<TrainingRow> rows, ClassifierHead head,
+                                      int padId, int microBatch, LongConsumer scored) {
         List<Scored> out = new ArrayList<>(rows.size());
         for (List<TrainingRow> mb : RowBatches.split(rows, microBatch)) {
             ForwardState state = model.forward(RowBatches.encode(mb, padId, head, 0, -1), false);
@@ -51,6 +61,7 @@ public final class DistributedEvaluator {
             for (int i = 0; i < p.length; i++) {
                 out.add(new Scored(p[i], pooled[i]));
             }
+            scored.accept(mb.size());
         }
         return out;
     }
@@ -63,11 +74,14 @@ public final class DistributedEvaluator {
         protected final ModelSpec spec;
         private final int padId;
         private final int microBatch;
+        private final LongAccumulator rowsScored;
 
-        protected ScoredRows(ModelSpec spec, int padId, int microBatch) {
+        /** @param rowsScored counts the rows scored, per micro-batch (the driver's progress line) */
+        protected ScoredRows(ModelSpec spec, int padId, int microBatch, LongAccumulator rowsScored) {
             this.spec = spec;
             this.padId = padId;
             this.microBatch = microBatch;
+            this.rowsScored = rowsScored;
         }
 
         @Override
@@ -79,7 +93,7 @@ public final class DistributedEvaluator {
 
         @Override
         public R compute(BertEncoderModel model, List<TrainingRow> rows) {
-            return result(rows, scores(model, rows, spec.head(), padId, microBatch));
+            return result(rows, scores(model, rows, spec.head(), padId, microBatch, rowsScored::add));
         }
 
         /** The task's result from its rows and their scores (same order). */
@@ -87,8 +101,8 @@ public final class DistributedEvaluator {
     }
 
     private static final class Confusion extends ScoredRows<ConfusionMatrix> {
-        Confusion(ModelSpec spec, int padId, int microBatch) {
-            super(spec, padId, microBatch);
+        Confusion(ModelSpec spec, int padId, int microBatch, LongAccumulator rowsScored) {
+            super(spec, padId, microBatch, rowsScored);
         }
 
         @Override

@@ -1,38 +1,49 @@
 package io.sparkcl.job.train.report;
 
 import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple4;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Progress of a long Spark action (evaluating a split, writing predictions) in the log, as training has:
- * finished tasks out of those submitted, elapsed time and an estimate of the rest, at most every
- * {@code interval} and at least every {@code interval} (so a silent minute means a hung job, not a slow one).
- * Counts every task that ends while it is open; the job runs one action at a time on the driver.
+ * Progress of a long scoring action (evaluating a split, writing predictions) in the log, as training has:
+ * rows scored out of the total, rows/s and an estimate of the rest, every {@code interval} (so a silent
+ * minute means a hung job, not a slow one). The scoring tasks add each micro-batch to {@link #rowsScored()};
+ * Spark merges a task's additions into the accumulator only when the task ends, so the rows of running tasks
+ * are read from the executors' heartbeats (every {@code spark.executor.heartbeatInterval}, 10 s by default).
  */
 public final class SparkProgress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SparkProgress.class);
 
     private final SparkContext sc;
     private final String what;
+    private final long totalRows;
     private final long start = System.nanoTime();
-    private final AtomicInteger submitted = new AtomicInteger();
-    private final AtomicInteger done = new AtomicInteger();
+    private final LongAccumulator scored;
+    /** Rows scored so far by each running task (task id → its accumulator value at the last heartbeat). */
+    private final Map<Long, Long> running = new ConcurrentHashMap<>();
     private final Listener listener = new Listener();
     private final ScheduledExecutorService ticker;
 
-    private SparkProgress(SparkContext sc, String what, long intervalSeconds) {
+    private SparkProgress(SparkContext sc, String what, long totalRows, long intervalSeconds) {
         this.sc = sc;
         this.what = what;
+        this.totalRows = totalRows;
+        this.scored = sc.longAccumulator("sparkcl rows scored: " + what);
         sc.addSparkListener(listener);
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sparkcl-progress");
@@ -42,18 +53,32 @@ public final class SparkProgress implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::report, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
     }
 
-    /** Starts reporting {@code what} (e.g. "evaluate test") every {@code intervalSeconds}. */
-    public static SparkProgress start(SparkContext sc, String what, long intervalSeconds) {
-        return new SparkProgress(sc, what, intervalSeconds);
+    /** Starts reporting {@code what} (e.g. "evaluate test"), {@code totalRows} rows, every {@code intervalSeconds}. */
+    public static SparkProgress start(SparkContext sc, String what, long totalRows, long intervalSeconds) {
+        return new SparkProgress(sc, what, totalRows, intervalSeconds);
+    }
+
+    /** The counter the scoring tasks add their rows to (pass it into the task closure). */
+    public LongAccumulator rowsScored() {
+        return scored;
+    }
+
+    /** Rows scored: those of finished tasks plus the last heartbeat's of running ones (a retried task may count twice). */
+    long rows() {
+        long n = scored.value();
+        for (long r : running.values()) {
+            n += r;
+        }
+        return Math.min(n, totalRows);
     }
 
     String line() {
         double elapsed = (System.nanoTime() - start) / 1e9;
-        int n = done.get();
-        int total = Math.max(submitted.get(), n);
-        String eta = n == 0 || total == 0 ? "" : String.format(Locale.ROOT, ", about %.0f s left",
-                elapsed / n * (total - n));
-        return String.format(Locale.ROOT, "%s: %d/%d tasks done after %.0f s%s", what, n, total, elapsed, eta);
+        long n = rows();
+        double rate = elapsed > 0 ? n / elapsed : 0;
+        String eta = n == 0 ? "" : String.format(Locale.ROOT, ", about %.0f s left", (totalRows - n) / rate);
+        return String.format(Locale.ROOT, "%s: %d/%d rows scored after %.0f s (%.1f rows/s)%s", what, n, totalRows,
+                elapsed, rate, eta);
     }
 
     private void report() {
@@ -68,13 +93,21 @@ public final class SparkProgress implements AutoCloseable {
 
     private final class Listener extends SparkListener {
         @Override
-        public void onStageSubmitted(SparkListenerStageSubmitted stage) {
-            submitted.addAndGet(stage.stageInfo().numTasks());
+        public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+            for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task
+                    : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+                for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
+                    if (info.id() == scored.id() && info.update().isDefined()) {
+                        running.put((Long) task._1(), ((Number) info.update().get()).longValue());
+                    }
+                }
+            }
         }
 
         @Override
         public void onTaskEnd(SparkListenerTaskEnd task) {
-            done.incrementAndGet();
+            // its rows are now in the accumulator's own value
+            running.remove(task.taskInfo().taskId());
         }
     }
 }
