@@ -141,7 +141,7 @@ public final class DataPreparation {
         SourceFormat format = request.format() == null || request.format().isBlank()
                 ? null : SourceFormat.parse(request.format());
         return new UserDataOptions(path, format, request.textColumn(), request.textPairColumn(),
-                labelColumn, null, labels, name);
+                labelColumn, request.idColumn(), labels, name);
     }
 
     private static Dataset<Row> sample(Dataset<Row> train, List<String> labels, DataRequest request) {

@@ -1,5 +1,6 @@
 package io.sparkcl.datasets;
 
+import io.sparkcl.datasets.read.IdColumn;
 import io.sparkcl.datasets.sampling.DevSplit;
 
 import java.util.List;
@@ -29,17 +30,18 @@ import java.util.Map;
  * @param devSplit       {@code --dev-fraction}/{@code --dev-max-rows}: the rule choosing the selection (dev) and
  *                       reported (test) splits, carving dev rows from training when needed
  *                       ({@link DevSplit#assign}); null = the dataset's splits as they are, nothing carved
+ * @param idColumn       {@code --id-column}: the user's own row ids in their files; null = generated ids
  */
 public record DataRequest(String dataset, String dataDir, String trainFile, String devFile, String testFile,
                           String format, String textColumn, String textPairColumn, String labelColumn,
                           List<String> labels, Map<String, String> labelNames, String maxBadRows,
                           String quarantineDir, int fewShot, double fraction, double labelNoise, long seed,
-                          DevSplit devSplit) {
+                          DevSplit devSplit, IdColumn idColumn) {
 
     /** A registry dataset with default validation and no sampling. */
     public static DataRequest registry(String dataset, String dataDir, String quarantineDir, long seed) {
         return new DataRequest(dataset, dataDir, null, null, null, null, null, null, null, null, null, null,
-                quarantineDir, 0, 1.0, 0.0, seed, null);
+                quarantineDir, 0, 1.0, 0.0, seed, null, null);
     }
 
     public boolean userFiles() {

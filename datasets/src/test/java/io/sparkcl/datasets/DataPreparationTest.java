@@ -37,7 +37,7 @@ class DataPreparationTest {
     void registryDatasetWithFewShotAndLabelNoise() {
         DataRequest req = new DataRequest("trec", TestSupport.sharedData().getPath(), null, null, null, null, null,
                 null, null, null, Map.of("abbreviation", "abbr"), "0", tmp.resolve("q1").toString(),
-                10, 1.0, 0.1, 5, null);
+                10, 1.0, 0.1, 5, null, null);
         PreparedData d = DataPreparation.prepare(spark, req);
         assertEquals(60, d.train().count());
         assertEquals(6, d.train().filter("label <> label_original").count()); // round(0.1 * 60)
@@ -51,7 +51,7 @@ class DataPreparationTest {
     @Test
     void devSplitRuleCarvesDevRowsBeforeSampling() {
         DataRequest req = new DataRequest("trec", TestSupport.sharedData().getPath(), null, null, null, null, null,
-                null, null, null, null, "0", tmp.resolve("q4").toString(), 10, 1.0, 0.0, 5, new DevSplit(0.1, 1000));
+                null, null, null, null, "0", tmp.resolve("q4").toString(), 10, 1.0, 0.0, 5, new DevSplit(0.1, 1000), null);
         long allTrain = DataPreparation.readSplit(spark, req, "train").data().count();
         PreparedData d = DataPreparation.prepare(spark, req);
         Dataset<Row> dev = d.dev();
@@ -70,7 +70,7 @@ class DataPreparationTest {
         long glueDev = DataPreparation.prepare(spark, plain).dev().count();
         DataRequest req = new DataRequest("glue-rte", TestSupport.sharedData().getPath(), null, null, null, null,
                 null, null, null, null, null, null, tmp.resolve("q6").toString(), 0, 1.0, 0.0, 1,
-                new DevSplit(0.1, 100));
+                new DevSplit(0.1, 100), null);
         PreparedData d = DataPreparation.prepare(spark, req);
         assertEquals(glueDev, d.test().count(), "without test labels the dataset's dev split is reported");
         assertEquals(100, d.dev().count());
@@ -94,7 +94,7 @@ class DataPreparationTest {
         Path dev = tmp.resolve("dev.csv");
         Files.writeString(dev, "text,label\nnice,pos\nawful,neg\nhuh,other\n");
         DataRequest req = new DataRequest("reviews", null, train.toString(), dev.toString(), null, null, null, null,
-                null, null, null, "1", tmp.resolve("q3").toString(), 0, 1.0, 0.0, 1, null);
+                null, null, null, "1", tmp.resolve("q3").toString(), 0, 1.0, 0.0, 1, null, null);
         PreparedData d = DataPreparation.prepare(spark, req);
         assertEquals(List.of("neg", "pos"), d.labels());
         List<Row> devRows = d.evaluation().get("dev").orderBy("id").collectAsList();

@@ -17,7 +17,9 @@ public enum BadRowReason {
     /** A JSON row without the configured text/label column. */
     MISSING_COLUMN,
     /** A JSON or Parquet value of the wrong type: text that is not a string, a label neither string nor integer. */
-    WRONG_TYPE;
+    WRONG_TYPE,
+    /** A row whose id (from the source's id column) an earlier row of the split already has. */
+    DUPLICATE_ID;
 
     public String code() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -76,7 +76,8 @@ public final class DatasetReader {
         SourceFormat format = user.format() == null || user.format() == SourceFormat.JSON_ARRAY
                 ? detectFormat(user.datasetName(), splitName, user.path(), user.format()) : user.format();
         SourceSpec source = new SourceSpec(format, null, user.textColumn(), user.textPairColumn(),
-                user.labelColumn(), user.idColumn());
+                user.labelColumn(), user.idColumn() == null ? null : user.idColumn().name(),
+                user.idColumn() == null || user.idColumn().required());
         return read(user.datasetName(), splitName, user.path(), source, user.labels());
     }
 
@@ -115,6 +116,9 @@ public final class DatasetReader {
         JavaRDD<Row> rows = raw.map(new RecordMapper(dataset, split, source, labelOrder, fileInId));
         Dataset<Row> validated = spark.createDataFrame(rows, DatasetSchema.VALIDATION_SCHEMA)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        if (source.idColumn() != null) {
+            validated = RepeatedIds.quarantine(validated);
+        }
         SplitQuarantine report = quarantine(dataset, split, path, validated, labelOrder);
         if (report.totalRows() == 0) {
             validated.unpersist();
@@ -276,8 +280,8 @@ public final class DatasetReader {
         if (source.labelColumn() != null) {
             wanted.put(source.labelColumn(), "label column");
         }
-        if (source.idColumn() != null) {
-            wanted.put(source.idColumn(), "id column");
+        if (source.requiredIdColumn() != null) {
+            wanted.put(source.requiredIdColumn(), "id column");
         }
         return wanted;
     }

@@ -88,13 +88,13 @@ final class RecordMapper implements Function<RawRecord, Row> {
                 return bad(r, BadRowReason.UNKNOWN_LABEL.code(), "label '" + label + "' is not one of " + labels);
             }
         }
-        String id;
-        if (source.idColumn() != null) {
-            id = f.get(source.idColumn());
-            if (id == null || id.isBlank()) {
-                return bad(r, BadRowReason.MISSING_COLUMN.code(), "id column '" + source.idColumn() + "' is empty");
-            }
-        } else {
+        String id = ownId(r);
+        String idColumn = source.requiredIdColumn();
+        if (id == null && idColumn != null) {
+            return bad(r, BadRowReason.MISSING_COLUMN.code(),
+                    f.containsKey(idColumn) ? "id column '" + idColumn + "' is empty" : missing(idColumn, f));
+        }
+        if (id == null) {
             id = generatedId(r);
         }
         return RowFactory.create(id, text, pair, label, labelId, split, null, null, r.file(), r.row(), null, null);
@@ -119,11 +119,25 @@ final class RecordMapper implements Function<RawRecord, Row> {
                         + "an integer";
             }
         }
-        String idColumn = source.idColumn();
-        if (idColumn != null && r.kind(idColumn) != FieldKind.STRING && r.kind(idColumn) != FieldKind.INTEGER) {
+        String idColumn = source.requiredIdColumn();
+        if (idColumn != null && !idKind(r.kind(idColumn))) {
             return "id column '" + idColumn + "' is " + r.kind(idColumn).describe();
         }
         return null;
+    }
+
+    private static boolean idKind(FieldKind kind) {
+        return kind == FieldKind.STRING || kind == FieldKind.INTEGER;
+    }
+
+    /** The row's own id: a non-blank string or integer in the id column, else null. */
+    private String ownId(RawRecord r) {
+        String column = source.idColumn();
+        if (column == null || !idKind(r.kind(column))) {
+            return null;
+        }
+        String value = r.fields().get(column);
+        return value == null || value.isBlank() ? null : value;
     }
 
     private String generatedId(RawRecord r) {

@@ -13,14 +13,14 @@ import java.util.List;
  * @param textColumn      column with the text (default {@code text})
  * @param textPairColumn  second text of a sentence pair, or null
  * @param labelColumn     label column (default {@code label}); null for unlabelled data
- * @param idColumn        column with a stable row id, or null (ids are then {@code <dataset>:<split>:<row>})
+ * @param idColumn        column with the user's own row ids, or null (ids are then {@code <dataset>:<split>:<row>})
  * @param labels          the label order (label id = index); null: the sorted distinct labels of this data
  *                        (numerically when every label is an integer, else lexicographically) - pass the
  *                        training labels when reading dev/test so ids agree
  * @param datasetName     name used in ids, reports and the quarantine folder (default {@code data})
  */
 public record UserDataOptions(String path, SourceFormat format, String textColumn, String textPairColumn,
-                              String labelColumn, String idColumn, List<String> labels, String datasetName) {
+                              String labelColumn, IdColumn idColumn, List<String> labels, String datasetName) {
 
     public UserDataOptions {
         if (path == null || path.isBlank()) {

@@ -13,9 +13,17 @@ import java.util.List;
  * @param textPairColumn  column with the second sentence of a pair task, or null
  * @param labelColumn     column with the label, or null for an unlabelled split (GLUE test)
  * @param idColumn        column used as the row id, or null: ids are then {@code <dataset>:<split>:<row>}
+ * @param idRequired      true: a row without an id is bad; false: the id column is used where a row has a
+ *                        string or integer value there, and other rows (or a source without the column) get
+ *                        generated ids
  */
 public record SourceSpec(SourceFormat format, List<String> fixedColumns, String textColumn, String textPairColumn,
-                         String labelColumn, String idColumn) implements Serializable {
+                         String labelColumn, String idColumn, boolean idRequired) implements Serializable {
+
+    public SourceSpec(SourceFormat format, List<String> fixedColumns, String textColumn, String textPairColumn,
+                      String labelColumn, String idColumn) {
+        this(format, fixedColumns, textColumn, textPairColumn, labelColumn, idColumn, true);
+    }
 
     public SourceSpec {
         if (format == null || textColumn == null || textColumn.isBlank()) {
@@ -26,6 +34,11 @@ public record SourceSpec(SourceFormat format, List<String> fixedColumns, String 
 
     public boolean labelled() {
         return labelColumn != null;
+    }
+
+    /** The id column that must be present in the source, or null. */
+    public String requiredIdColumn() {
+        return idRequired ? idColumn : null;
     }
 
     public boolean hasHeader() {

@@ -50,7 +50,7 @@ class UserDataTest {
                 + "{\"uid\": \"t-2\", \"body\": \"cannot log in\", \"team\": \"accounts\"}\n\n"
                 + "{\"uid\": \"t-3\", \"body\": \"screen flickers\", \"team\": \"hardware\", \"extra\": [1, 2]}\n");
         ReadResult r = reader.readUserData(new UserDataOptions(f.toUri().toString(), null, "body", null, "team",
-                "uid", null, "tickets"), "train");
+                new IdColumn("uid", true), null, "tickets"), "train");
         assertEquals(List.of("accounts", "hardware"), r.labels());
         List<Row> rows = byId(r);
         assertEquals(List.of("t-1", "t-2", "t-3"), rows.stream().map(x -> x.getString(0)).toList());
@@ -60,7 +60,7 @@ class UserDataTest {
         Path asJson = tmp.resolve("tickets.json");
         Files.copy(f, asJson);
         assertEquals(3, reader.readUserData(new UserDataOptions(asJson.toUri().toString(), null, "body", null,
-                "team", "uid", List.of("hardware", "accounts"), "tickets"), "dev").data().count());
+                "team", new IdColumn("uid", true), List.of("hardware", "accounts"), "tickets"), "dev").data().count());
     }
 
     @Test

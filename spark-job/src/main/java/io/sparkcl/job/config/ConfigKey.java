@@ -51,6 +51,11 @@ public enum ConfigKey {
     LABEL_COLUMN("label-column", ValueType.STRING, "COL", "label", "Column holding the label in your files.",
             Scope.TRAIN_EVAL,
             "label", Checks.notBlank()),
+    ID_COLUMN("id-column", ValueType.STRING, "COL", "id, when the input has that column",
+            "Column of --input holding your own row ids, kept as the predictions' id column. The ids must be unique: "
+                    + "a repeated id is quarantined. Rows without one get DATASET:SPLIT:ROW.",
+            EnumSet.of(Scope.PREDICT),
+            null, null),
     LABELS("labels", ValueType.LIST, "L1,L2,…", "sorted distinct labels of the training file",
             "Label names in a fixed order (the class ids); DualCL puts these words in front of every text.",
             Scope.TRAIN_EVAL,

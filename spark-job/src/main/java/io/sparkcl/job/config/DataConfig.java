@@ -55,6 +55,6 @@ public record DataConfig(String dataset, String dataDir, String trainFile, Strin
     public DataRequest request(String quarantineDir) {
         return new DataRequest(dataset, dataDir, trainFile, devFile, testFile, format, textColumn, textPairColumn,
                 labelColumn, labels.isEmpty() ? null : labels, null, maxBadRows, quarantineDir, fewShot, fraction,
-                labelNoise, seed, devSplit());
+                labelNoise, seed, devSplit(), null);
     }
 }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -31,10 +32,12 @@ import static org.apache.spark.sql.functions.col;
 /**
  * {@code sparkcl predict}: a saved model on any dataset, on the executors. Writes one row per input:
  * {@code id, text, text_pair, label} (the gold label when the input has one), {@code predicted_label},
- * {@code predicted_id}, and one probability column {@code prob_<label>} per class; Parquet or CSV.
+ * {@code predicted_id}, and one probability column {@code prob_<label>} per class; Parquet or CSV, in the
+ * input's order. {@code id} is the input's own id ({@code --id-column}, default {@code id} when present).
  */
 public final class PredictJob {
     private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
+    private static final String INPUT_ORDER = "_input_order";
 
     private PredictJob() {
     }
@@ -64,8 +67,11 @@ public final class PredictJob {
             for (int k = 0; k < labels.size(); k++) {
                 cols.add(col("probabilities").getItem(k).alias("prob_" + labels.get(k)));
             }
-            Dataset<Row> out = data.data().join(p, data.data().col("id").equalTo(p.col("pid")))
-                    .select(cols.toArray(new Column[0])).orderBy("id");
+            // Ids are unique (generated, or the input's own with repeats quarantined), so the join keeps one row
+            // per input; the input's reading order is restored after it.
+            Dataset<Row> input = data.data().withColumn(INPUT_ORDER, functions.monotonically_increasing_id());
+            Dataset<Row> out = input.join(p, input.col("id").equalTo(p.col("pid")))
+                    .orderBy(INPUT_ORDER).select(cols.toArray(new Column[0]));
             // Append: validation made sure the folder was new; overwrite mode would delete the _quarantine
             // folder the reader has just written into it.
             var writer = out.write().mode(SaveMode.Append);

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code predict} keeps its quarantine and writes RFC 4180 CSV (issue 13, items 7, 9 and 11), through the
- * command line on a 2-step tiny model.
+ * {@code predict} keeps its quarantine, writes RFC 4180 CSV and keeps the user's own row ids (issue 13, items 7,
+ * 9 and 11), through the command line on a 2-step tiny model.
  */
 class PredictOutputTest {
     @TempDir
@@ -124,5 +124,82 @@ class PredictOutputTest {
             }
         }
         assertEquals(TEXTS.stream().sorted().toList(), texts.stream().sorted().toList());
+    }
+
+    /** The predictions of one run as records (header first), read with the independent CSV reader. */
+    private static List<List<String>> predictions(Path out) throws Exception {
+        List<List<String>> all = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path part : s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList()) {
+                List<List<String>> records = parseCsv(Files.readString(part, StandardCharsets.UTF_8));
+                if (all.isEmpty()) {
+                    all.add(records.get(0));
+                }
+                all.addAll(records.subList(1, records.size()));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void predictionsKeepAnIdColumnOfTheInputInInputOrder() throws Exception {
+        // ids that sort differently from the input order, one empty (that row gets a generated id)
+        List<String> ids = List.of("r-9", "r-10", "42", "a b", "r-1", "");
+        StringBuilder in = new StringBuilder("id,text\n");
+        for (int i = 0; i < ids.size(); i++) {
+            in.append(csvField(ids.get(i))).append(',').append(csvField("text " + i)).append('\n');
+        }
+        Path input = tmp.resolve("with-id.csv");
+        Files.writeString(input, in.toString());
+        Path out = tmp.resolve("predictions-with-id");
+        SparkClCliTest.Result r = run("predict", "--model", model.toString(), "--input", input.toString(),
+                "--output", out.toString(), "--output-format", "csv");
+        assertEquals(0, r.code(), r.err());
+
+        List<List<String>> records = predictions(out);
+        int idColumn = records.get(0).indexOf("id");
+        int textColumn = records.get(0).indexOf("text");
+        List<String> gotIds = new ArrayList<>();
+        List<String> gotTexts = new ArrayList<>();
+        for (List<String> rec : records.subList(1, records.size())) {
+            gotIds.add(rec.get(idColumn));
+            gotTexts.add(rec.get(textColumn));
+        }
+        assertEquals(List.of("text 0", "text 1", "text 2", "text 3", "text 4", "text 5"), gotTexts,
+                "predictions come in input order");
+        assertEquals(ids.subList(0, 5), gotIds.subList(0, 5), "the input's own ids are kept");
+        assertEquals("custom:test:7", gotIds.get(5), "a row without an id gets a generated one (file line 7)");
+    }
+
+    @Test
+    void anIdColumnNamedByTheUserIsRequiredAndARepeatedIdIsQuarantined() throws Exception {
+        Path input = tmp.resolve("doc-ids.jsonl");
+        Files.writeString(input, """
+                {"doc": "d1", "text": "first"}
+                {"doc": "d2", "text": "second"}
+                {"doc": "d1", "text": "first again"}
+                {"text": "no id"}
+                """);
+        Path out = tmp.resolve("predictions-doc-ids");
+        SparkClCliTest.Result r = run("predict", "--model", model.toString(), "--input", input.toString(),
+                "--id-column", "doc", "--output", out.toString(), "--output-format", "csv", "--max-bad-rows", "2");
+        assertEquals(0, r.code(), r.err());
+        List<List<String>> records = predictions(out);
+        int idColumn = records.get(0).indexOf("id");
+        assertEquals(List.of("d1", "d2"), records.subList(1, records.size()).stream().map(x -> x.get(idColumn)).toList());
+        String quarantine;
+        try (Stream<Path> s = Files.walk(out.resolve("_quarantine"))) {
+            quarantine = s.filter(p -> p.getFileName().toString().startsWith("part-"))
+                    .map(p -> { try { return Files.readString(p); } catch (Exception e) { throw new RuntimeException(e); } })
+                    .reduce("", String::concat);
+        }
+        assertTrue(quarantine.contains("duplicate_id") && quarantine.contains("first again"), quarantine);
+        assertTrue(quarantine.contains("missing_column") && quarantine.contains("no id"), quarantine);
+
+        Path missing = tmp.resolve("predictions-no-such-column");
+        SparkClCliTest.Result bad = run("predict", "--model", model.toString(), "--input", input.toString(),
+                "--id-column", "key", "--output", missing.toString());
+        assertEquals(true, bad.code() != 0, "an id column the input does not have is an error");
+        assertTrue(bad.err().contains("key"), bad.err());
     }
 }

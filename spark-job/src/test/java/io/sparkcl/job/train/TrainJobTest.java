@@ -95,7 +95,7 @@ class TrainJobTest {
         // predict: CSV with one row per input, probabilities summing to 1, same accuracy
         Path predictions = tmp.resolve("predictions");
         long n = PredictJob.run(new io.sparkcl.job.config.PredictConfig(modelDir, "cr", "test", null,
-                TestData.dataDir(), null, "text", null, "0.01", 32, 64, 2, predictions.toUri().toString(), "csv", null),
+                TestData.dataDir(), null, "text", null, null, "0.01", 32, 64, 2, predictions.toUri().toString(), "csv", null),
                 spark);
         assertEquals(376, n);
         var rows = spark.read().option("header", "true").csv(predictions.toString()).collectAsList();

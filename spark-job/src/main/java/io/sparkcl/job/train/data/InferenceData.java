@@ -35,7 +35,7 @@ public record InferenceData(FineTunedModel model, Dataset<Row> data, JavaRDD<Tra
         FineTunedModel model = ModelExport.load(in.model(), spark.sparkContext().hadoopConfiguration());
         DataRequest request = new DataRequest(in.dataset(), in.dataDir(), in.userFile(), null, null, in.format(),
                 in.textColumn(), in.textPairColumn(), in.labelColumn(), model.labels(), null, in.maxBadRows(),
-                quarantineDir, 0, 1.0, 0.0, 0, null);
+                quarantineDir, 0, 1.0, 0.0, 0, null, in.idColumn());
         ReadResult r = DataPreparation.readSplit(spark, request, in.split());
         if (in.userFile() == null && !r.labels().equals(model.labels())) {
             throw new IllegalArgumentException("dataset " + in.dataset() + " has labels " + r.labels()
