@@ -3,6 +3,7 @@ package io.sparkcl.job.cli;
 import io.sparkcl.datasets.DatasetsTool;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,6 +25,16 @@ public final class DatasetsCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                 "give a subcommand: list, show NAME or download NAME");
+    }
+
+    /** What show and download both take: the dataset and the data root. */
+    static final class DatasetArguments {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Registry dataset, e.g. sst2, trec or glue-rte.")
+        String name;
+
+        @Option(names = "--data-dir", paramLabel = "PATH",
+                description = "Data root. Default: $SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data.")
+        String dataDir;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -50,12 +61,8 @@ public final class DatasetsCommand implements Runnable {
             description = "Splits, rows, label distribution and text-length percentiles of a dataset "
                     + "(downloaded first if it is not in the data root).")
     public static final class ShowCommand implements Runnable {
-        @Parameters(index = "0", paramLabel = "NAME", description = "Registry dataset, e.g. sst2 or glue-rte.")
-        String name;
-
-        @Option(names = "--data-dir", paramLabel = "PATH",
-                description = "Data root. Default: $SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data.")
-        String dataDir;
+        @Mixin
+        DatasetArguments dataset;
 
         @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[*].")
         String master;
@@ -68,8 +75,8 @@ public final class DatasetsCommand implements Runnable {
 
         @Override
         public void run() {
-            try (SparkSession spark = SparkSessions.create("sparkcl datasets show " + name, master)) {
-                DatasetsTool.show(spark, name, dataDir, ctx.out());
+            try (SparkSession spark = SparkSessions.create("sparkcl datasets show " + dataset.name, master)) {
+                DatasetsTool.show(spark, dataset.name, dataset.dataDir, ctx.out());
             }
         }
     }
@@ -77,12 +84,8 @@ public final class DatasetsCommand implements Runnable {
     @Command(name = "download", mixinStandardHelpOptions = true,
             description = "Fetch a dataset's canonical public files into the data root and verify their checksums.")
     public static final class DownloadCommand implements Runnable {
-        @Parameters(index = "0", paramLabel = "NAME", description = "Registry dataset, e.g. trec or glue-sst2.")
-        String name;
-
-        @Option(names = "--data-dir", paramLabel = "PATH",
-                description = "Data root. Default: $SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data.")
-        String dataDir;
+        @Mixin
+        DatasetArguments dataset;
 
         @Option(names = "--force", description = "Download again even if the files are already there.")
         boolean force;
@@ -95,7 +98,7 @@ public final class DatasetsCommand implements Runnable {
 
         @Override
         public void run() {
-            DatasetsTool.download(name, dataDir, force, ctx.out());
+            DatasetsTool.download(dataset.name, dataset.dataDir, force, ctx.out());
         }
     }
 }

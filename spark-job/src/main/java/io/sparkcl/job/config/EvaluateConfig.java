@@ -24,7 +24,7 @@ public record EvaluateConfig(String model, String dataset, String split, String 
                              String testFile, String format, String textColumn, String textPairColumn,
                              String labelColumn, List<String> labels, String maxBadRows, int maxLength,
                              int evalBatch, int partitions, String output, String master)
-        implements InferenceInput, Serializable {
+        implements InferenceJobConfig, Serializable {
 
     public EvaluateConfig {
         labels = labels == null ? List.of() : List.copyOf(labels);
@@ -53,6 +53,12 @@ public record EvaluateConfig(String model, String dataset, String split, String 
         return testFile != null ? testFile : devFile;
     }
 
+    @Override
+    public ConfigKey inputOption() {
+        return testFile != null ? TEST_FILE : DEV_FILE;
+    }
+
+    @Override
     public EvaluateConfig validate(DatasetCatalog catalog, Configuration conf) {
         ModelFolder.check(model, conf);
         if (usesRegistryDataset()) {

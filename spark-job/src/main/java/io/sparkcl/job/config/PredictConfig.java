@@ -22,7 +22,7 @@ public record PredictConfig(String model, String dataset, String split, String i
                             String format, String textColumn, String textPairColumn, String idColumnName,
                             String maxBadRows,
                             int maxLength, int evalBatch, int partitions, String output, String outputFormat,
-                            String master) implements InferenceInput, Serializable {
+                            String master) implements InferenceJobConfig, Serializable {
 
     /** Resolves the given options (checking each on its own) with the defaults of {@link ConfigKey}. */
     public static PredictConfig from(ConfigValues v) {
@@ -49,12 +49,18 @@ public record PredictConfig(String model, String dataset, String split, String i
         return IdColumn.givenOrDefault(idColumnName);
     }
 
+    @Override
+    public ConfigKey inputOption() {
+        return INPUT;
+    }
+
     /** A registry split has labels (the output shows them); a file given with {@code --input} needs none. */
     @Override
     public String labelColumn() {
         return input == null ? "label" : null;
     }
 
+    @Override
     public PredictConfig validate(DatasetCatalog catalog, Configuration conf) {
         EvaluateConfig.ModelFolder.check(model, conf);
         if (usesRegistryDataset()) {
