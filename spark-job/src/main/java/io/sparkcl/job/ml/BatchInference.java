@@ -19,24 +19,14 @@ import java.util.UUID;
  * ({@link ExecutorModels}, keyed by this object's version) and rows are scored in batches of {@code batch} by
  * the model's head ({@link DistributedEvaluator#scores}, the code {@code evaluate} and training evaluation use).
  */
-public final class BatchInference implements Serializable {
+public record BatchInference(ModelSpec spec, Broadcast<float[]> params, long version, int padId, int batch)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final ModelSpec spec;
-    private final Broadcast<float[]> params;
-    private final long version;
-    private final int padId;
-    private final int batch;
-
-    private BatchInference(ModelSpec spec, Broadcast<float[]> params, long version, int padId, int batch) {
+    public BatchInference {
         if (batch <= 0) {
             throw new IllegalArgumentException("inference batch must be positive, got " + batch);
         }
-        this.spec = spec;
-        this.params = params;
-        this.version = version;
-        this.padId = padId;
-        this.batch = batch;
     }
 
     /** Broadcasts the model's parameters (release them with {@link #release}). */
@@ -48,18 +38,6 @@ public final class BatchInference implements Serializable {
     /** The same inference with another batch size (same broadcast, same cached encoders). */
     public BatchInference withBatch(int newBatch) {
         return new BatchInference(spec, params, version, padId, newBatch);
-    }
-
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    public int padId() {
-        return padId;
-    }
-
-    public int batch() {
-        return batch;
     }
 
     /** A partition task running {@code work} on this inference's broadcast model (predict's path). */

@@ -25,33 +25,25 @@ import java.util.Map;
  *   summary.json                final numbers
  * </pre>
  */
-public final class RunFolder {
+public record RunFolder(Path root, FileSystem fs, Configuration conf) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Path root;
-    private final FileSystem fs;
-    private final Configuration conf;
 
+    /** Opens the run folder {@code output}, creating it if needed. */
     public RunFolder(String output, Configuration conf) {
+        this(new Path(output), fileSystem(output, conf), conf);
         try {
-            this.root = new Path(output);
-            this.fs = root.getFileSystem(conf);
-            this.conf = conf;
             fs.mkdirs(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run folder " + output, e);
         }
     }
 
-    public Path root() {
-        return root;
-    }
-
-    public FileSystem fs() {
-        return fs;
-    }
-
-    public Configuration conf() {
-        return conf;
+    private static FileSystem fileSystem(String output, Configuration conf) {
+        try {
+            return new Path(output).getFileSystem(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run folder " + output, e);
+        }
     }
 
     public Path path(String name) {
