@@ -82,7 +82,7 @@ public final class LocalReferenceTrainer {
             if (losses != null) {
                 losses.add(loss);
             }
-            updater.apply(step, grad.data().asFloat());
+            updater.apply(step, grad);
         }
         return updater.params();
     }
