@@ -94,6 +94,7 @@ public final class ExactTrainer implements Trainer {
         t.put("grad_unpack_ms", unpackNanos / 1e6);
         t.put("broadcast_ms", broadcastNanos / 1e6);
         t.put("grad_bytes_per_task", r.gradBytes());
+        t.put("kept_forwards", r.keptForwards());
         return t;
     }
 

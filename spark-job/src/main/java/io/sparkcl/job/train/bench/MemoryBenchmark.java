@@ -132,11 +132,7 @@ public final class MemoryBenchmark {
 
     private static Result measureOne(String model, String method, int batch, int micro, int seqLen, int partitions,
                                      int labels) {
-        BertConfig cfg = switch (model) {
-            case "minilm" -> BertConfig.miniLmL6();
-            case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
-            default -> throw new IllegalArgumentException("--model must be tiny or minilm, got " + model);
-        };
+        BertConfig cfg = config(model);
         boolean dual = ClassifierHead.of(Method.parse(method)).labelAwareInput();
         SparkSession spark = SparkSession.builder().master("local[" + Math.max(1, partitions) + "]")
                 .appName("sparkcl-bench-train-memory").config("spark.ui.enabled", "false")
@@ -157,6 +153,15 @@ public final class MemoryBenchmark {
         } finally {
             spark.stop();
         }
+    }
+
+    /** The benchmarks' model sizes: MiniLM-L6 or a tiny encoder. */
+    static BertConfig config(String model) {
+        return switch (model) {
+            case "minilm" -> BertConfig.miniLmL6();
+            case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
+            default -> throw new IllegalArgumentException("--model must be tiny or minilm, got " + model);
+        };
     }
 
     private record Result(long offHeap, long heap, long peakRss, double seconds) {
@@ -198,7 +203,8 @@ public final class MemoryBenchmark {
         return bytes / (1024.0 * 1024.0);
     }
 
-    private static List<TrainingRow> rows(int n, int len, int vocab, int labels, boolean dual) {
+    /** Random token rows of one length (timing and memory do not depend on the tokens). */
+    static List<TrainingRow> rows(int n, int len, int vocab, int labels, boolean dual) {
         SplittableRandom rnd = new SplittableRandom(3);
         List<TrainingRow> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

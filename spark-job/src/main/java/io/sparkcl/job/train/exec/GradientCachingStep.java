@@ -107,6 +107,8 @@ public final class GradientCachingStep {
         public long maxLoadNanos;
         /** Largest gradient a task sent (bytes of values). */
         public long maxPayloadBytes;
+        /** Micro-batches whose pass-1 forward pass 2 reused instead of recomputing it. */
+        public long keptForwards;
 
         public static GradPartial zero() {
             return new GradPartial();
@@ -123,6 +125,7 @@ public final class GradientCachingStep {
             sumComputeNanos += o.sumComputeNanos;
             maxLoadNanos = Math.max(maxLoadNanos, o.maxLoadNanos);
             maxPayloadBytes = Math.max(maxPayloadBytes, o.maxPayloadBytes);
+            keptForwards += o.keptForwards;
             return this;
         }
     }
@@ -133,11 +136,12 @@ public final class GradientCachingStep {
      * task, pass wall times the driver's time for the whole Spark job (scheduling, the tasks, their results and,
      * for pass 2, the aggregation), load the slowest copy of new parameters into an executor's encoder.
      *
-     * @param gradBytes the largest gradient one task sent to the aggregation (bytes of values)
+     * @param gradBytes    the largest gradient one task sent to the aggregation (bytes of values)
+     * @param keptForwards micro-batches whose pass-1 forward pass 2 reused
      */
     public record StepResult(RowSparseGradient grad, ObjectiveParts parts, long pass1ComputeNanos,
                              long pass2ComputeNanos, long driverLossNanos, long pass1WallNanos, long pass2WallNanos,
-                             long loadNanos, long gradBytes, long wallNanos) {
+                             long loadNanos, long gradBytes, long keptForwards, long wallNanos) {
     }
 
     /** Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. */
@@ -181,7 +185,7 @@ public final class GradientCachingStep {
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
         long end = System.nanoTime();
         return new StepResult(sum.grad, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
-                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, end - t0);
+                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.keptForwards, end - t0);
     }
 
     /** The weighted contrastive part over the whole batch, from the gathered features put into batch order. */
@@ -360,6 +364,7 @@ public final class GradientCachingStep {
             int k = c.numLabels();
             INDArray gradFlat = Nd4j.zeros(DataType.FLOAT, spec.numParams());
             BitSet tokens = new BitSet(spec.config().vocabSize());
+            long keptForwards = 0;
             double loss = 0;
             List<List<Positioned>> microBatches = RowBatches.split(mine, c.microBatch());
             for (int m = microBatches.size() - 1; m >= 0; m--) {
@@ -373,6 +378,7 @@ public final class GradientCachingStep {
                 ExecutorModels.ParkKey key = m == microBatches.size() - 1 ? parkKey(c.step(), mb) : null;
                 ForwardState kept = key == null ? null : lease.takeParked(key);
                 ForwardState s = kept != null ? kept : lease.model().forward(batch, true);
+                keptForwards += kept != null ? 1 : 0;
                 // the objective reads what its method needs: logits (ce, scl) or z and θ (dualcl)
                 CrossEntropyPart ce = objective.crossEntropy(s.logits(), s.pooled(), s.labelFeatures(),
                         Nd4j.createFromArray(RowBatches.labels(rowsOf(mb))), c.batchSize());
@@ -398,6 +404,7 @@ public final class GradientCachingStep {
             out.sumComputeNanos = out.maxComputeNanos;
             out.maxLoadNanos = lease.loadNanos();
             out.maxPayloadBytes = out.grad.payloadBytes();
+            out.keptForwards = keptForwards;
             faults.afterShardGradient(c.step(), out);
             return out;
         }
