@@ -42,32 +42,17 @@ public final class MemoryBenchmark {
     }
 
     public static int run(String[] args, PrintStream out) {
-        String model = "minilm";
-        String method = "scl";
-        int large = 512;
-        int small = 16;
-        int micro = 16;
-        int seqLen = 64;
-        int partitions = 1;
-        int labels = 2;
-        String only = null;
-        for (int i = 0; i < args.length; i++) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--model" -> model = v;
-                case "--method" -> method = v;
-                case "--large" -> large = Integer.parseInt(v);
-                case "--small" -> small = Integer.parseInt(v);
-                case "--micro" -> micro = Integer.parseInt(v);
-                case "--seq-len" -> seqLen = Integer.parseInt(v);
-                case "--partitions" -> partitions = Integer.parseInt(v);
-                case "--labels" -> labels = Integer.parseInt(v);
-                case "--only" -> only = v;
-                default -> throw new IllegalArgumentException("bench train-memory: unknown option " + args[i]
-                        + " (--model tiny|minilm, --method, --large, --small, --micro, --seq-len, --partitions, --labels)");
-            }
-            i++;
-        }
+        BenchOptions o = new BenchOptions("bench train-memory", args,
+                List.of("model", "method", "large", "small", "micro", "seq-len", "partitions", "labels", "only"));
+        String model = o.get("model", "minilm");
+        String method = o.get("method", "scl");
+        int large = o.getInt("large", 512);
+        int small = o.getInt("small", 16);
+        int micro = o.getInt("micro", 16);
+        int seqLen = o.getInt("seq-len", 64);
+        int partitions = o.getInt("partitions", 1);
+        int labels = o.getInt("labels", 2);
+        String only = o.get("only", null);
         if (only == null) {
             return compareInChildProcesses(args, model, method, large, small, micro, seqLen, partitions, out);
         }

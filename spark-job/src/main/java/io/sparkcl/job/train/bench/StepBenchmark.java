@@ -34,7 +34,8 @@ import java.util.stream.IntStream;
  * {@code bench step}: the exact trainer on embedded Spark against {@link LocalReferenceTrainer} (one process, one
  * full-batch forward and backward per step, the same optimizer), in this JVM, on the same rows and shape: random
  * token rows of a fixed length, random weights of the model's size (time does not depend on either). Prints
- * sequences/s of both and their ratio, and the exact trainer's median step split from its metrics.jsonl.
+ * sequences/s of both (the reference runs before and after the exact trainer, so a change of load shows) and their
+ * ratio, and the exact trainer's median step split from its metrics.jsonl.
  *
  * <p>Options: {@code --model minilm|tiny} (default minilm), {@code --method dualcl|scl|ce} (dualcl),
  * {@code --batch 32}, {@code --micro 16}, {@code --seq-len 64}, {@code --steps 6}, {@code --warmup 1} (first steps
@@ -47,53 +48,34 @@ public final class StepBenchmark {
     private StepBenchmark() {
     }
 
+    /** What both trainers run: the model size, method, batch shape and number of steps. */
+    private record Shape(String model, String method, int batch, int micro, int seqLen, int steps, int warmup,
+                         int labels) {
+    }
+
     public static void main(String[] args) {
         run(args, System.out);
     }
 
     public static int run(String[] args, PrintStream out) {
-        String model = "minilm";
-        String method = "dualcl";
-        int batch = 32;
-        int micro = 16;
-        int seqLen = 64;
-        int steps = 6;
-        int warmup = 1;
-        String master = "local[*]";
-        int partitions = 0;
-        int labels = 2;
-        for (int i = 0; i < args.length; i += 2) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            if (v == null) {
-                throw new IllegalArgumentException("bench step: option " + args[i] + " needs a value");
-            }
-            switch (args[i]) {
-                case "--model" -> model = v;
-                case "--method" -> method = v;
-                case "--batch" -> batch = Integer.parseInt(v);
-                case "--micro" -> micro = Integer.parseInt(v);
-                case "--seq-len" -> seqLen = Integer.parseInt(v);
-                case "--steps" -> steps = Integer.parseInt(v);
-                case "--warmup" -> warmup = Integer.parseInt(v);
-                case "--master" -> master = v;
-                case "--partitions" -> partitions = Integer.parseInt(v);
-                case "--labels" -> labels = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("bench step: unknown option " + args[i] + " (--model "
-                        + "minilm|tiny, --method, --batch, --micro, --seq-len, --steps, --warmup, --master, "
-                        + "--partitions, --labels)");
-            }
+        BenchOptions o = new BenchOptions("bench step", args, List.of("model", "method", "batch", "micro",
+                "seq-len", "steps", "warmup", "master", "partitions", "labels"));
+        Shape sh = new Shape(o.get("model", "minilm"), o.get("method", "dualcl"), o.getInt("batch", 32),
+                o.getInt("micro", 16), o.getInt("seq-len", 64), o.getInt("steps", 6), o.getInt("warmup", 1),
+                o.getInt("labels", 2));
+        String master = o.get("master", "local[*]");
+        int partitions = o.getInt("partitions", 0);
+        if (sh.steps <= sh.warmup || sh.warmup < 0) {
+            throw new IllegalArgumentException("bench step: --steps " + sh.steps + " must exceed --warmup " + sh.warmup);
         }
-        if (steps <= warmup || warmup < 0) {
-            throw new IllegalArgumentException("bench step: --steps " + steps + " must exceed --warmup " + warmup);
-        }
-        BertConfig cfg = MemoryBenchmark.config(model);
-        boolean dual = method.equals("dualcl");
-        List<TrainingRow> rows = MemoryBenchmark.rows(batch * steps, seqLen, cfg.vocabSize(), labels, dual);
-        ModelStart start = new ModelStart(cfg, labels,
-                BertParameters.randomInit(cfg, labels, 1, DataType.FLOAT).flat().dup().data().asFloat());
+        BertConfig cfg = MemoryBenchmark.config(sh.model);
+        boolean dual = sh.method.equals("dualcl");
+        List<TrainingRow> rows = MemoryBenchmark.rows(sh.batch * sh.steps, sh.seqLen, cfg.vocabSize(), sh.labels, dual);
+        ModelStart start = new ModelStart(cfg, sh.labels,
+                BertParameters.randomInit(cfg, sh.labels, 1, DataType.FLOAT).flat().dup().data().asFloat());
         Path dir = tempDir();
-        TrainConfig config = TrainConfig.builder().dataset("bench").model(model).method(method).globalBatch(batch)
-                .microBatch(micro).steps(steps).maxLength(seqLen).set(ConfigKey.EVAL_EVERY, (long) steps)
+        TrainConfig config = TrainConfig.builder().dataset("bench").model(sh.model).method(sh.method).globalBatch(sh.batch)
+                .microBatch(sh.micro).steps(sh.steps).maxLength(sh.seqLen).set(ConfigKey.EVAL_EVERY, (long) sh.steps)
                 .set(ConfigKey.CHECKPOINT_EVERY, 0L).output(dir.resolve("exact").toUri().toString()).build();
 
         SparkSession spark = SparkSession.builder().master(master).appName("sparkcl-bench-step")
@@ -103,21 +85,21 @@ public final class StepBenchmark {
             int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench step: model %s (random weights, %d parameters), method %s, global batch "
                             + "%d, micro-batch %d, %d tokens per row, %d steps (first %d not counted), master %s "
-                            + "(%d partitions), %d cores%n", model, start.params().length, method, batch, micro,
-                    seqLen, steps, warmup, master, parts, Runtime.getRuntime().availableProcessors());
+                            + "(%d partitions), %d cores%n", sh.model, start.params().length, sh.method, sh.batch, sh.micro,
+                    sh.seqLen, sh.steps, sh.warmup, master, parts, Runtime.getRuntime().availableProcessors());
 
-            List<Long> refNanos = new ArrayList<>();
-            new LocalReferenceTrainer(config, rows, start).train(0, null, refNanos);
-            double[] refMs = refNanos.stream().skip(warmup).mapToDouble(n -> n / 1e6).toArray();
+            double[] refBefore = referenceStepsMs(config, rows, start, sh.warmup);
 
             JavaRDD<TrainingRow> rdd = jsc.parallelize(rows, parts).cache();
             int[] y = rows.stream().mapToInt(TrainingRow::label).toArray();
             TrainingData data = new TrainingData(rdd, null, null,
-                    IntStream.range(0, labels).mapToObj(k -> "l" + k).toList(), y, 0, Map.of());
+                    IntStream.range(0, sh.labels).mapToObj(k -> "l" + k).toList(), y, 0, Map.of());
             new ExactTrainer().train(new TrainingRun(jsc, config, data, start,
                     new RunFolder(config.run().output(), jsc.hadoopConfiguration()), FaultInjection.NONE));
-            List<Map<String, Object>> metrics = metrics(dir.resolve("exact/metrics.jsonl")).subList(warmup, steps);
-            report(out, batch, refMs, metrics);
+            List<Map<String, Object>> metrics = metrics(dir.resolve("exact/metrics.jsonl")).subList(sh.warmup, sh.steps);
+            // the reference runs before and after the exact trainer, so a change of machine load shows
+            double[] refAfter = referenceStepsMs(config, rows, start, sh.warmup);
+            report(out, sh.batch, refBefore, refAfter, metrics);
         } finally {
             spark.stop();
             deleteTree(dir);
@@ -125,14 +107,30 @@ public final class StepBenchmark {
         return 0;
     }
 
-    private static void report(PrintStream out, int batch, double[] refMs, List<Map<String, Object>> metrics) {
+    /** Wall time (ms) of the reference loop's steps after the first {@code warmup}. */
+    private static double[] referenceStepsMs(TrainConfig config, List<TrainingRow> rows, ModelStart start,
+                                             int warmup) {
+        List<Long> nanos = new ArrayList<>();
+        new LocalReferenceTrainer(config, rows, start).train(0, null, nanos);
+        return nanos.stream().skip(warmup).mapToDouble(n -> n / 1e6).toArray();
+    }
+
+    private static double seqPerS(int batch, double[] stepMs) {
+        return batch * stepMs.length / (Arrays.stream(stepMs).sum() / 1e3);
+    }
+
+    private static void report(PrintStream out, int batch, double[] refBefore, double[] refAfter,
+                               List<Map<String, Object>> metrics) {
         double[] stepMs = column(metrics, "step_ms");
-        double exactSeqPerS = batch * stepMs.length / (Arrays.stream(stepMs).sum() / 1e3);
-        double refSeqPerS = batch * refMs.length / (Arrays.stream(refMs).sum() / 1e3);
+        double exactSeqPerS = seqPerS(batch, stepMs);
+        double[] refMs = java.util.stream.DoubleStream.concat(Arrays.stream(refBefore), Arrays.stream(refAfter))
+                .toArray();
+        double refSeqPerS = seqPerS(batch, refMs);
         double overhead = median(column(metrics, "overhead_ms"));
         double medianStep = median(stepMs);
-        out.printf(Locale.ROOT, "  LocalReferenceTrainer (one process): %6.2f sequences/s, median step %8.1f ms%n",
-                refSeqPerS, median(refMs));
+        out.printf(Locale.ROOT, "  LocalReferenceTrainer (one process): %6.2f sequences/s, median step %8.1f ms "
+                        + "(run before the exact trainer %.2f, after it %.2f sequences/s)%n", refSeqPerS, median(refMs),
+                seqPerS(batch, refBefore), seqPerS(batch, refAfter));
         out.printf(Locale.ROOT, "  exact trainer (Spark):               %6.2f sequences/s, median step %8.1f ms, "
                 + "overhead %7.1f ms (%.1f%% of the step)%n", exactSeqPerS, medianStep, overhead,
                 100 * overhead / medianStep);

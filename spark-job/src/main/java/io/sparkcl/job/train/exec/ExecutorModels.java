@@ -104,7 +104,7 @@ public final class ExecutorModels {
                 s.lock.writeLock().unlock();
             }
         }
-        return new Lease(s, s.take(), loadNanos);
+        return new Lease(s, loadNanos);
     }
 
     /** The spec's entry; a new spec drops the idle entries of others (a job trains or scores one model at a time). */
@@ -135,13 +135,12 @@ public final class ExecutorModels {
         private final Shared shared;
         private final long loadNanos;
         private BertEncoderModel model;
-        private ParkKey parkedAs;
-        private ForwardState parkedState;
+        private boolean handedOver;
 
-        private Lease(Shared shared, BertEncoderModel model, long loadNanos) {
+        private Lease(Shared shared, long loadNanos) {
             this.shared = shared;
-            this.model = model;
             this.loadNanos = loadNanos;
+            this.model = shared.take();
         }
 
         public BertEncoderModel model() {
@@ -153,10 +152,19 @@ public final class ExecutorModels {
             return loadNanos;
         }
 
-        /** Keeps this encoder, with {@code state} (its latest forward pass), for {@link #takeParked} after close. */
+        /**
+         * Hands this encoder, with {@code state} (its latest forward pass), to the task that will ask for
+         * {@code key} ({@link #takeParked}); the caller must not use the encoder afterwards.
+         */
         public void park(ParkKey key, ForwardState state) {
-            parkedAs = key;
-            parkedState = state;
+            Parked previous;
+            synchronized (shared) {
+                previous = shared.parked.put(key, new Parked(model, state));
+            }
+            if (previous != null) { // a duplicate attempt of the same task
+                shared.give(previous.model());
+            }
+            handedOver = true;
         }
 
         /**
@@ -171,7 +179,10 @@ public final class ExecutorModels {
             if (p == null) {
                 return null;
             }
-            shared.give(model);
+            if (!handedOver) {
+                shared.give(model);
+            }
+            handedOver = false;
             model = p.model();
             return p.state();
         }
@@ -179,15 +190,7 @@ public final class ExecutorModels {
         @Override
         public void close() {
             try {
-                if (parkedAs != null) {
-                    Parked previous;
-                    synchronized (shared) {
-                        previous = shared.parked.put(parkedAs, new Parked(model, parkedState));
-                    }
-                    if (previous != null) { // a duplicate attempt of the same task
-                        shared.give(previous.model());
-                    }
-                } else {
+                if (!handedOver) {
                     shared.give(model);
                 }
             } finally {
