@@ -38,11 +38,14 @@ import java.util.Map;
  *   <li>the driver computes the contrastive term over the whole batch, in float64, and its gradient with
  *       respect to every feature;</li>
  *   <li>pass 2: each executor runs forward again with the same per-row dropout seeds (so the same masks),
- *       adds its local cross-entropy part (normalised by B so the shards add up) to the received feature
- *       gradients and runs backward; {@code treeAggregate} sums the parameter gradients.</li>
+ *       except for pass 1's last micro-batch, whose activations it kept; adds its local cross-entropy part
+ *       (normalised by B so the shards add up) to the received feature gradients and runs backward;
+ *       {@code treeAggregate} sums the parameter gradients, the word embeddings' as touched rows
+ *       ({@link RowSparseGradient}).</li>
  * </ol>
- * Tasks are pure functions of (parameters, step, rows): Spark retries are safe. Memory on an executor is one
- * micro-batch of activations plus one gradient-sized array, whatever B.
+ * Tasks are pure functions of (parameters, step, rows): Spark retries are safe (kept activations only spare a
+ * recompute). Memory on an executor is one micro-batch of activations per task (and one kept per partition
+ * between the passes) plus one gradient-sized array per task, whatever B.
  */
 public final class GradientCachingStep {
     private final JavaSparkContext jsc;
