@@ -149,7 +149,12 @@ public final class BertParameters {
             throw new IllegalArgumentException("flat parameters have " + values.length + " values, the model "
                     + config + " with " + numLabels + " labels needs " + flat.length());
         }
-        flat.assign(Nd4j.createFromArray(values).reshape(flat.shape()));
+        if (Nd4j.getEnvironment().isCPU() && flat.dataType() == DataType.FLOAT) {
+            // one bulk copy into the native buffer (this runs per step on every executor)
+            flat.data().asNioFloat().duplicate().position(0).put(values);
+        } else {
+            flat.assign(Nd4j.createFromArray(values).reshape(flat.shape()));
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sparkcl.job.cli;
 
 import io.sparkcl.job.train.bench.MemoryBenchmark;
+import io.sparkcl.job.train.bench.StepBenchmark;
 import io.sparkcl.losses.bench.LossesBenchmark;
 import io.sparkcl.model.bench.EncoderBenchmark;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** {@code sparkcl bench encoder|losses|train-memory [ARGS…]}: the benchmarks of the model and losses modules. */
+/** {@code sparkcl bench encoder|losses|train-memory|step [ARGS…]}: the benchmarks of the model and losses modules. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks (printed as a report).")
 public final class BenchCommand implements Runnable {
     @Spec
@@ -21,7 +22,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder, losses or train-memory");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder, losses, train-memory or step");
     }
 
     /** Runs a benchmark's {@code run(String[] args, PrintStream out)} with the arguments after its name. */
@@ -74,6 +75,17 @@ public final class BenchCommand implements Runnable {
     public static final class TrainMemory extends Runner {
         public TrainMemory(CliContext ctx) {
             super(ctx, MemoryBenchmark::run);
+        }
+    }
+
+    @Command(name = "step", mixinStandardHelpOptions = true,
+            description = {"Exact-mode step on embedded Spark vs the one-process LocalReferenceTrainer: sequences/s, "
+                    + "their ratio, step overhead, driver update, gradient bytes (io.sparkcl.job.train.bench.StepBenchmark).",
+                    "Other arguments (--model, --method, --batch, --micro, --seq-len, --steps, --warmup, --master, "
+                            + "--partitions) are passed to the benchmark; see spark-job/README-training.md."})
+    public static final class Step extends Runner {
+        public Step(CliContext ctx) {
+            super(ctx, StepBenchmark::run);
         }
     }
 }

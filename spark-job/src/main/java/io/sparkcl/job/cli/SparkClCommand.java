@@ -51,6 +51,7 @@ public final class SparkClCommand implements Runnable {
         bench.addSubcommand(new BenchCommand.Encoder(ctx));
         bench.addSubcommand(new BenchCommand.Losses(ctx));
         bench.addSubcommand(new BenchCommand.TrainMemory(ctx));
+        bench.addSubcommand(new BenchCommand.Step(ctx));
         root.addSubcommand(bench);
         root.setOut(new java.io.PrintWriter(ctx.out(), true));
         root.setErr(new java.io.PrintWriter(ctx.err(), true));

@@ -47,8 +47,9 @@ public record BatchInference(ModelSpec spec, Broadcast<float[]> params, long ver
 
     /** Executor side: probabilities and pooled features of {@code rows} (transform's path). */
     public List<DistributedEvaluator.Scored> scores(List<TrainingRow> rows) {
-        return DistributedEvaluator.scores(ExecutorModels.get(spec, version, params.value()), rows, spec.head(), padId,
-                batch);
+        try (ExecutorModels.Lease lease = ExecutorModels.lease(spec, version, params)) {
+            return DistributedEvaluator.scores(lease.model(), rows, spec.head(), padId, batch);
+        }
     }
 
     /** Removes the broadcast parameters from the executors. */

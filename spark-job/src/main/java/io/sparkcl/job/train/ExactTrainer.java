@@ -9,6 +9,7 @@ import io.sparkcl.job.train.exec.GradientCachingStep.StepContext;
 import io.sparkcl.job.train.exec.GradientCachingStep.StepResult;
 import io.sparkcl.job.train.exec.ParamsBroadcast;
 import org.apache.spark.api.java.JavaRDD;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class ExactTrainer implements Trainer {
         ParameterUpdater updater = new ParameterUpdater(run.start(), run.config().optim(), total);
         RunCheckpoints checkpoints = new RunCheckpoints(run, order, updater);
         long first = checkpoints.resume(total);
+        INDArray grad = updater.newGradient();
         try (ParamsBroadcast params = new ParamsBroadcast(run.jsc(), updater.params());
              StepLog log = new StepLog(run, total, first);
              RunEvaluation evaluation = new RunEvaluation(run, first)) {
@@ -50,18 +52,15 @@ public final class ExactTrainer implements Trainer {
                             + ", contrastive " + r.parts().contrastive() + ")");
                 }
                 long tu = System.nanoTime();
-                ParameterUpdater.Update u = updater.apply(step, r.grad());
+                r.grad().writeInto(grad);
+                long ta = System.nanoTime();
+                ParameterUpdater.Update u = updater.apply(step, grad);
                 long tb = System.nanoTime();
                 params.replace(updater.params());
                 long tEnd = System.nanoTime();
-                long compute = r.pass1ComputeNanos() + r.pass2ComputeNanos() + r.driverLossNanos() + (tb - tu);
-                Map<String, Object> timings = new LinkedHashMap<>();
-                timings.put("pass1_ms", r.pass1ComputeNanos() / 1e6);
-                timings.put("pass2_ms", r.pass2ComputeNanos() / 1e6);
-                timings.put("driver_loss_ms", r.driverLossNanos() / 1e6);
-                timings.put("update_ms", (tb - tu) / 1e6);
-                timings.put("broadcast_ms", (tEnd - tb) / 1e6);
-                log.step(step, order.epochOf(step), r.parts(), u, tEnd - t0, compute, timings);
+                long compute = r.pass1ComputeNanos() + r.pass2ComputeNanos() + r.driverLossNanos() + (tb - ta);
+                log.step(step, order.epochOf(step), r.parts(), u, tEnd - t0, compute,
+                        timings(r, ta - tu, tb - ta, tEnd - tb));
                 long done = step + 1;
                 if (done < total && s.evalDue(done, order.stepsPerEpoch())) {
                     checkpoints.evaluated(done, RunEvaluation.selectionMetric(
@@ -80,6 +79,23 @@ public final class ExactTrainer implements Trainer {
                     best.metric(), best.step(), log.meanStepSeconds(), log.meanOverheadSeconds(),
                     log.sequencesPerSecond(total));
         }
+    }
+
+    /** The step's time split (ms) and traffic for metrics.jsonl; see spark-job/README-training.md. */
+    private static Map<String, Object> timings(StepResult r, long unpackNanos, long updateNanos, long broadcastNanos) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("pass1_ms", r.pass1ComputeNanos() / 1e6);
+        t.put("pass2_ms", r.pass2ComputeNanos() / 1e6);
+        t.put("driver_loss_ms", r.driverLossNanos() / 1e6);
+        t.put("update_ms", updateNanos / 1e6);
+        t.put("pass1_job_ms", r.pass1WallNanos() / 1e6);
+        t.put("pass2_job_ms", r.pass2WallNanos() / 1e6);
+        t.put("params_load_ms", r.loadNanos() / 1e6);
+        t.put("grad_unpack_ms", unpackNanos / 1e6);
+        t.put("broadcast_ms", broadcastNanos / 1e6);
+        t.put("grad_bytes_per_task", r.gradBytes());
+        t.put("kept_forwards", r.keptForwards());
+        return t;
     }
 
     private StepContext context(long step, EpochOrder order) {

@@ -43,6 +43,11 @@ public final class LocalReferenceTrainer {
 
     /** Runs the configured number of steps and returns the final flat parameters; losses per step in {@code losses}. */
     public float[] train(int padId, List<Double> losses) {
+        return train(padId, losses, null);
+    }
+
+    /** As {@link #train(int, List)}, adding each step's wall time (nanos) to {@code stepNanos} when not null. */
+    public float[] train(int padId, List<Double> losses, List<Long> stepNanos) {
         long seed = c.schedule().seed();
         EpochOrder order = new EpochOrder(seed, rowsByIndex.size(), c.schedule().globalBatch());
         long total = c.schedule().totalSteps(order.stepsPerEpoch());
@@ -53,6 +58,7 @@ public final class LocalReferenceTrainer {
         ClassifierHead head = c.model().head();
         boolean dual = head.labelAwareInput();
         for (long step = 0; step < total; step++) {
+            long t0 = System.nanoTime();
             params.assignFlat(updater.params());
             List<TrainingRow> batch = new ArrayList<>();
             for (long i : order.batch(step)) {
@@ -82,7 +88,10 @@ public final class LocalReferenceTrainer {
             if (losses != null) {
                 losses.add(loss);
             }
-            updater.apply(step, grad.data().asFloat());
+            updater.apply(step, grad);
+            if (stepNanos != null) {
+                stepNanos.add(System.nanoTime() - t0);
+            }
         }
         return updater.params();
     }

@@ -42,21 +42,26 @@ public final class ParameterUpdater implements Checkpointable {
         this.maxGradNorm = s.maxGradNorm();
     }
 
-    /** Clips and applies one gradient (summed over the global batch) as update number {@code step}. */
-    public Update apply(long step, float[] grad) {
-        if (grad == null || grad.length != params.length()) {
+    /**
+     * Clips (in place) and applies one flat gradient (summed over the global batch) as update number {@code step}.
+     */
+    public Update apply(long step, INDArray grad) {
+        if (grad == null || grad.length() != params.length()) {
             throw new IllegalArgumentException("gradient of step " + step + " has "
-                    + (grad == null ? "no" : String.valueOf(grad.length)) + " values, expected " + params.length());
+                    + (grad == null ? "no" : String.valueOf(grad.length())) + " values, expected " + params.length());
         }
-        INDArray g = Nd4j.createFromArray(grad);
-        double norm = GradientClipping.globalNorm(g);
+        double norm = GradientClipping.clipByGlobalNorm(grad, maxGradNorm); // a NaN norm leaves grad unscaled
         if (!Double.isFinite(norm)) {
             throw new TrainingDivergedException(step, "gradient norm is " + norm);
         }
-        GradientClipping.clipByGlobalNorm(g, maxGradNorm);
         double lr = schedule.at(step);
-        adamw.step(params, g, lr);
+        adamw.step(params, grad, lr);
         return new Update(lr, norm);
+    }
+
+    /** A flat array of the parameters' length and type, to receive a gradient. */
+    public INDArray newGradient() {
+        return Nd4j.create(params.dataType(), params.length());
     }
 
     /** A copy of the current parameters. */

@@ -42,32 +42,17 @@ public final class MemoryBenchmark {
     }
 
     public static int run(String[] args, PrintStream out) {
-        String model = "minilm";
-        String method = "scl";
-        int large = 512;
-        int small = 16;
-        int micro = 16;
-        int seqLen = 64;
-        int partitions = 1;
-        int labels = 2;
-        String only = null;
-        for (int i = 0; i < args.length; i++) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--model" -> model = v;
-                case "--method" -> method = v;
-                case "--large" -> large = Integer.parseInt(v);
-                case "--small" -> small = Integer.parseInt(v);
-                case "--micro" -> micro = Integer.parseInt(v);
-                case "--seq-len" -> seqLen = Integer.parseInt(v);
-                case "--partitions" -> partitions = Integer.parseInt(v);
-                case "--labels" -> labels = Integer.parseInt(v);
-                case "--only" -> only = v;
-                default -> throw new IllegalArgumentException("bench train-memory: unknown option " + args[i]
-                        + " (--model tiny|minilm, --method, --large, --small, --micro, --seq-len, --partitions, --labels)");
-            }
-            i++;
-        }
+        BenchOptions o = new BenchOptions("bench train-memory", args,
+                List.of("model", "method", "large", "small", "micro", "seq-len", "partitions", "labels", "only"));
+        String model = o.get("model", "minilm");
+        String method = o.get("method", "scl");
+        int large = o.getInt("large", 512);
+        int small = o.getInt("small", 16);
+        int micro = o.getInt("micro", 16);
+        int seqLen = o.getInt("seq-len", 64);
+        int partitions = o.getInt("partitions", 1);
+        int labels = o.getInt("labels", 2);
+        String only = o.get("only", null);
         if (only == null) {
             return compareInChildProcesses(args, model, method, large, small, micro, seqLen, partitions, out);
         }
@@ -132,11 +117,7 @@ public final class MemoryBenchmark {
 
     private static Result measureOne(String model, String method, int batch, int micro, int seqLen, int partitions,
                                      int labels) {
-        BertConfig cfg = switch (model) {
-            case "minilm" -> BertConfig.miniLmL6();
-            case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
-            default -> throw new IllegalArgumentException("--model must be tiny or minilm, got " + model);
-        };
+        BertConfig cfg = config(model);
         boolean dual = ClassifierHead.of(Method.parse(method)).labelAwareInput();
         SparkSession spark = SparkSession.builder().master("local[" + Math.max(1, partitions) + "]")
                 .appName("sparkcl-bench-train-memory").config("spark.ui.enabled", "false")
@@ -157,6 +138,15 @@ public final class MemoryBenchmark {
         } finally {
             spark.stop();
         }
+    }
+
+    /** The benchmarks' model sizes: MiniLM-L6 or a tiny encoder. */
+    static BertConfig config(String model) {
+        return switch (model) {
+            case "minilm" -> BertConfig.miniLmL6();
+            case "tiny" -> new BertConfig("bert", 1000, 32, 2, 2, 64, 128, 2, 1e-12, 0.1, 0.1, 0, 0);
+            default -> throw new IllegalArgumentException("--model must be tiny or minilm, got " + model);
+        };
     }
 
     private record Result(long offHeap, long heap, long peakRss, double seconds) {
@@ -198,7 +188,8 @@ public final class MemoryBenchmark {
         return bytes / (1024.0 * 1024.0);
     }
 
-    private static List<TrainingRow> rows(int n, int len, int vocab, int labels, boolean dual) {
+    /** Random token rows of one length (timing and memory do not depend on the tokens). */
+    static List<TrainingRow> rows(int n, int len, int vocab, int labels, boolean dual) {
         SplittableRandom rnd = new SplittableRandom(3);
         List<TrainingRow> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

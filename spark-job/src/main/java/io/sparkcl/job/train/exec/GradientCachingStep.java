@@ -11,6 +11,7 @@ import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.EncoderBatch;
 import io.sparkcl.model.encoder.ForwardState;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -36,11 +38,14 @@ import java.util.Map;
  *   <li>the driver computes the contrastive term over the whole batch, in float64, and its gradient with
  *       respect to every feature;</li>
  *   <li>pass 2: each executor runs forward again with the same per-row dropout seeds (so the same masks),
- *       adds its local cross-entropy part (normalised by B so the shards add up) to the received feature
- *       gradients and runs backward; {@code treeAggregate} sums the parameter gradients.</li>
+ *       except for pass 1's last micro-batch, whose activations it kept; adds its local cross-entropy part
+ *       (normalised by B so the shards add up) to the received feature gradients and runs backward;
+ *       {@code treeAggregate} sums the parameter gradients, the word embeddings' as touched rows
+ *       ({@link RowSparseGradient}).</li>
  * </ol>
- * Tasks are pure functions of (parameters, step, rows): Spark retries are safe. Memory on an executor is one
- * micro-batch of activations plus one gradient-sized array, whatever B.
+ * Tasks are pure functions of (parameters, step, rows): Spark retries are safe (kept activations only spare a
+ * recompute). Memory on an executor is one micro-batch of activations per task (and one kept per partition
+ * between the passes) plus one gradient-sized array per task, whatever B.
  */
 public final class GradientCachingStep {
     private final JavaSparkContext jsc;
@@ -95,12 +100,18 @@ public final class GradientCachingStep {
      * {@code grad == null} is the zero element.
      */
     public static final class GradPartial implements Serializable {
-        public float[] grad;
+        public RowSparseGradient grad;
         /** Sum of the shards' unweighted CE parts (each already divided by the global batch size). */
         public double ceLoss;
         public long rows;
         public long maxComputeNanos;
         public long sumComputeNanos;
+        /** Slowest copy of new parameters into an executor's encoder (see {@link ExecutorModels}). */
+        public long maxLoadNanos;
+        /** Largest gradient a task sent (bytes of values). */
+        public long maxPayloadBytes;
+        /** Micro-batches whose pass-1 forward pass 2 reused instead of recomputing it. */
+        public long keptForwards;
 
         public static GradPartial zero() {
             return new GradPartial();
@@ -108,31 +119,32 @@ public final class GradientCachingStep {
 
         public GradPartial add(GradPartial o) {
             if (o.grad != null) {
-                if (grad == null) {
-                    grad = o.grad.clone();
-                } else {
-                    if (grad.length != o.grad.length) {
-                        throw new IllegalStateException("gradient sizes differ: " + grad.length + " vs " + o.grad.length);
-                    }
-                    for (int i = 0; i < grad.length; i++) {
-                        grad[i] += o.grad[i];
-                    }
-                }
+                // o is a task's result or a deserialised partial, owned by the aggregation: no copy needed
+                grad = grad == null ? o.grad : grad.add(o.grad);
             }
             ceLoss += o.ceLoss;
             rows += o.rows;
             maxComputeNanos = Math.max(maxComputeNanos, o.maxComputeNanos);
             sumComputeNanos += o.sumComputeNanos;
+            maxLoadNanos = Math.max(maxLoadNanos, o.maxLoadNanos);
+            maxPayloadBytes = Math.max(maxPayloadBytes, o.maxPayloadBytes);
+            keptForwards += o.keptForwards;
             return this;
         }
     }
 
     /**
      * Outcome of a step: summed gradient, loss parts (total weighted; ce, contrastive, lz, ltheta unweighted),
-     * and the time split, all nanos; pass times are the slowest task's compute time measured inside the task.
+     * and the time split, all nanos: pass compute times are the slowest task's compute time measured inside the
+     * task, pass wall times the driver's time for the whole Spark job (scheduling, the tasks, their results and,
+     * for pass 2, the aggregation), load the slowest copy of new parameters into an executor's encoder.
+     *
+     * @param gradBytes    the largest gradient one task sent to the aggregation (bytes of values)
+     * @param keptForwards micro-batches whose pass-1 forward pass 2 reused
      */
-    public record StepResult(float[] grad, ObjectiveParts parts,
-                             long pass1ComputeNanos, long pass2ComputeNanos, long driverLossNanos, long wallNanos) {
+    public record StepResult(RowSparseGradient grad, ObjectiveParts parts, long pass1ComputeNanos,
+                             long pass2ComputeNanos, long driverLossNanos, long pass1WallNanos, long pass2WallNanos,
+                             long loadNanos, long gradBytes, long keptForwards, long wallNanos) {
     }
 
     /** Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. */
@@ -141,6 +153,8 @@ public final class GradientCachingStep {
         jsc.setJobGroup("sparkcl-train", "step " + ctx.step(), false);
         Objective objective = ctx.objective().objective();
         long pass1Nanos = 0;
+        long pass1Wall = 0;
+        long loadNanos = 0;
         long driverNanos = 0;
         ContrastivePart contrastive = new ContrastivePart(0, 0, 0, 0, null, null);
         StepContext pass2Ctx = ctx;
@@ -150,17 +164,20 @@ public final class GradientCachingStep {
                     new FeaturePass(c1, spec.head()))).collect();
             c1.unpersist(false);
             long td = System.nanoTime();
+            pass1Wall = td - t0;
             contrastive = globalContrastive(objective, blocks, ctx);
             pass2Ctx = ctx.withFeatureGradients(toFloat(contrastive.gradFeatures()),
                     contrastive.gradLabelFeatures() == null ? null : toFloat(contrastive.gradLabelFeatures()));
             driverNanos = System.nanoTime() - td;
             for (FeatureBlock b : blocks) {
                 pass1Nanos = Math.max(pass1Nanos, b.computeNanos());
+                loadNanos = Math.max(loadNanos, b.loadNanos());
             }
         }
+        long t2 = System.nanoTime();
         Broadcast<StepContext> c2 = jsc.broadcast(pass2Ctx);
         GradPartial sum = rows.mapPartitions(new PartitionTask<>(spec, params, version,
-                        new GradientPass(c2, spec.head(), spec.numParams(), faults)))
+                        new GradientPass(c2, spec, faults)))
                 .treeAggregate(GradPartial.zero(), GradPartial::add, GradPartial::add,
                         rows.getNumPartitions() > 8 ? 3 : 2);
         c2.unpersist(false);
@@ -169,7 +186,9 @@ public final class GradientCachingStep {
                     + " rows but the executors found " + sum.rows + " of them (are row indices unique?)");
         }
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
-        return new StepResult(sum.grad, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, System.nanoTime() - t0);
+        long end = System.nanoTime();
+        return new StepResult(sum.grad, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
+                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.keptForwards, end - t0);
     }
 
     /** The weighted contrastive part over the whole batch, from the gathered features put into batch order. */
@@ -221,7 +240,8 @@ public final class GradientCachingStep {
      * Pass-1 output of one partition: batch positions of its rows, their pooled features (row-major [n,d]) and,
      * for DualCL, label features ([n,K,d]); computeNanos is the time spent inside the task.
      */
-    record FeatureBlock(int[] positions, float[] z, float[] theta, long computeNanos) implements Serializable {
+    record FeatureBlock(int[] positions, float[] z, float[] theta, long computeNanos, long loadNanos)
+            implements Serializable {
     }
 
     /** What both passes share: the partition's rows of the step's batch, in batch order, as micro-batches. */
@@ -253,6 +273,28 @@ public final class GradientCachingStep {
         EncoderBatch encode(List<Positioned> mb, StepContext c) {
             return RowBatches.encode(rowsOf(mb), c.padId(), head, c.seed(), c.step());
         }
+
+        @Override
+        public R compute(BertEncoderModel model, List<Positioned> selected) {
+            throw new UnsupportedOperationException("a batch pass runs on a lease");
+        }
+
+        /**
+         * Pass 1's last micro-batch forward stays on the executor for pass 2 of the same partition (which starts
+         * with it): the encoder holds those activations anyway, and a shard of one micro-batch is then never
+         * recomputed. Null outside a Spark task.
+         */
+        static ExecutorModels.ParkKey parkKey(long step, List<Positioned> mb) {
+            TaskContext task = TaskContext.get();
+            if (task == null) {
+                return null;
+            }
+            int[] positions = new int[mb.size()];
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] = mb.get(i).position();
+            }
+            return new ExecutorModels.ParkKey(step, task.partitionId(), positions);
+        }
     }
 
     /** Pass 1: forward without gradient, in micro-batches, with the step's dropout masks. */
@@ -262,8 +304,9 @@ public final class GradientCachingStep {
         }
 
         @Override
-        public FeatureBlock compute(BertEncoderModel model, List<Positioned> mine) {
+        public FeatureBlock compute(ExecutorModels.Lease lease, List<Positioned> mine) {
             long t0 = System.nanoTime();
+            BertEncoderModel model = lease.model();
             StepContext c = ctx.value();
             int n = mine.size();
             int d = c.hidden();
@@ -273,8 +316,11 @@ public final class GradientCachingStep {
             float[] z = new float[n * d];
             float[] theta = dual ? new float[n * k * d] : null;
             int offset = 0;
+            ForwardState s = null;
+            List<Positioned> last = null;
             for (List<Positioned> mb : RowBatches.split(mine, c.microBatch())) {
-                ForwardState s = model.forward(encode(mb, c), true);
+                s = model.forward(encode(mb, c), true);
+                last = mb;
                 float[] zf = toFloat(s.pooled());
                 System.arraycopy(zf, 0, z, offset * d, zf.length);
                 if (dual) {
@@ -286,7 +332,11 @@ public final class GradientCachingStep {
                 }
                 offset += mb.size();
             }
-            return new FeatureBlock(positions, z, theta, System.nanoTime() - t0);
+            ExecutorModels.ParkKey key = parkKey(c.step(), last);
+            if (key != null) {
+                lease.park(key, s);
+            }
+            return new FeatureBlock(positions, z, theta, System.nanoTime() - t0, lease.loadNanos());
         }
     }
 
@@ -295,26 +345,43 @@ public final class GradientCachingStep {
      * contrastive feature gradients, backward; parameter gradients summed over the shard's micro-batches.
      */
     private static final class GradientPass extends BatchPass<GradPartial> {
-        private final long numParams;
+        private final ModelSpec spec;
         private final FaultInjection faults;
 
-        GradientPass(Broadcast<StepContext> ctx, ClassifierHead head, long numParams, FaultInjection faults) {
-            super(ctx, head);
-            this.numParams = numParams;
+        GradientPass(Broadcast<StepContext> ctx, ModelSpec spec, FaultInjection faults) {
+            super(ctx, spec.head());
+            this.spec = spec;
             this.faults = faults;
         }
 
+        /**
+         * Micro-batches last to first, so the first one is pass 1's last (kept when this executor ran it);
+         * the word-embedding gradient goes out as the rows the shard's tokens touched.
+         */
         @Override
-        public GradPartial compute(BertEncoderModel model, List<Positioned> mine) {
+        public GradPartial compute(ExecutorModels.Lease lease, List<Positioned> mine) {
             long t0 = System.nanoTime();
             StepContext c = ctx.value();
             Objective objective = c.objective().objective();
             int d = c.hidden();
             int k = c.numLabels();
-            INDArray gradFlat = Nd4j.zeros(DataType.FLOAT, numParams);
+            INDArray gradFlat = Nd4j.zeros(DataType.FLOAT, spec.numParams());
+            BitSet tokens = new BitSet(spec.config().vocabSize());
+            long keptForwards = 0;
             double loss = 0;
-            for (List<Positioned> mb : RowBatches.split(mine, c.microBatch())) {
-                ForwardState s = model.forward(encode(mb, c), true);
+            List<List<Positioned>> microBatches = RowBatches.split(mine, c.microBatch());
+            for (int m = microBatches.size() - 1; m >= 0; m--) {
+                List<Positioned> mb = microBatches.get(m);
+                EncoderBatch batch = encode(mb, c);
+                for (int[] ids : batch.inputIds()) {
+                    for (int id : ids) {
+                        tokens.set(id);
+                    }
+                }
+                ExecutorModels.ParkKey key = m == microBatches.size() - 1 ? parkKey(c.step(), mb) : null;
+                ForwardState kept = key == null ? null : lease.takeParked(key);
+                ForwardState s = kept != null ? kept : lease.model().forward(batch, true);
+                keptForwards += kept != null ? 1 : 0;
                 // the objective reads what its method needs: logits (ce, scl) or z and θ (dualcl)
                 CrossEntropyPart ce = objective.crossEntropy(s.logits(), s.pooled(), s.labelFeatures(),
                         Nd4j.createFromArray(RowBatches.labels(rowsOf(mb))), c.batchSize());
@@ -328,15 +395,19 @@ public final class GradientCachingStep {
                     INDArray received = rowsFrom(c.gradTheta(), mb, k * d).reshape(mb.size(), k, d);
                     gradTheta = gradTheta == null ? received : gradTheta.add(received);
                 }
-                model.backward(s, gradZ, ce.gradLogits(), gradTheta, gradFlat);
+                lease.model().backward(s, gradZ, ce.gradLogits(), gradTheta, gradFlat);
                 loss += ce.unweighted();
             }
             GradPartial out = new GradPartial();
-            out.grad = gradFlat.data().asFloat();
+            out.grad = RowSparseGradient.of(gradFlat, spec.wordTable().offset(), spec.config().vocabSize(),
+                    spec.config().hiddenSize(), tokens);
             out.ceLoss = loss;
             out.rows = mine.size();
             out.maxComputeNanos = System.nanoTime() - t0;
             out.sumComputeNanos = out.maxComputeNanos;
+            out.maxLoadNanos = lease.loadNanos();
+            out.maxPayloadBytes = out.grad.payloadBytes();
+            out.keptForwards = keptForwards;
             faults.afterShardGradient(c.step(), out);
             return out;
         }

@@ -19,6 +19,11 @@ public record ModelSpec(BertConfig config, int numLabels, ClassifierHead head, P
         return BertParameters.layout(config, numLabels).values().stream().mapToLong(BertParameters.Slot::length).sum();
     }
 
+    /** Where the word-embedding matrix lives in the flat layout (its gradient travels as touched rows). */
+    public BertParameters.Slot wordTable() {
+        return BertParameters.layout(config, numLabels).get(BertParameters.WORD_EMBEDDINGS);
+    }
+
     /** The spec of a saved fine-tuned model (evaluate, predict). */
     public static ModelSpec of(FineTunedModel model) {
         return new ModelSpec(model.config(), model.labels().size(), model.head(), model.pooling());

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The one closure every executor-side pass uses (the step's two passes, evaluation, prediction): pick the
- * partition's rows the work needs, fetch the executor's cached encoder at the broadcast parameters, compute
+ * partition's rows the work needs, lease the executor's cached encoder at the broadcast parameters ({@link ExecutorModels}), compute
  * one result. A partition with no rows to work on returns nothing and builds no model. Pure function of
  * (spec, parameters, work, rows): Spark may retry or duplicate it.
  *
@@ -26,6 +26,11 @@ public record PartitionTask<T, R>(ModelSpec spec, Broadcast<float[]> params, lon
         List<T> select(Iterator<TrainingRow> rows);
 
         R compute(BertEncoderModel model, List<T> selected);
+
+        /** The lease's encoder by default; a pass that parks activations or reports load time uses the lease. */
+        default R compute(ExecutorModels.Lease lease, List<T> selected) {
+            return compute(lease.model(), selected);
+        }
     }
 
     @Override
@@ -34,7 +39,8 @@ public record PartitionTask<T, R>(ModelSpec spec, Broadcast<float[]> params, lon
         if (selected.isEmpty()) {
             return Collections.emptyIterator();
         }
-        BertEncoderModel model = ExecutorModels.get(spec, version, params.value());
-        return List.of(work.compute(model, selected)).iterator();
+        try (ExecutorModels.Lease lease = ExecutorModels.lease(spec, version, params)) {
+            return List.of(work.compute(lease, selected)).iterator();
+        }
     }
 }

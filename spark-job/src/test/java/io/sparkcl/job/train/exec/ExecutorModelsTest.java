@@ -1,0 +1,91 @@
+package io.sparkcl.job.train.exec;
+
+import io.sparkcl.job.train.SyntheticData;
+import io.sparkcl.job.train.TestSpark;
+import io.sparkcl.job.train.data.RowBatches;
+import io.sparkcl.model.ClassifierHead;
+import io.sparkcl.model.encoder.BertConfig;
+import io.sparkcl.model.encoder.BertParameters;
+import io.sparkcl.model.encoder.ForwardState;
+import io.sparkcl.model.encoder.Pooling;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The executor's encoders: one parameter copy per executor, loaded once per version; a parked forward pass is
+ * handed to the task that asks for its key (on the same encoder) and is gone when the parameters change.
+ */
+class ExecutorModelsTest {
+    private static SparkSession spark;
+    private static JavaSparkContext jsc;
+    private final BertConfig cfg = SyntheticData.tinyConfig(0.1);
+    private final ModelSpec spec = new ModelSpec(cfg, 3, ClassifierHead.LINEAR, Pooling.CLS);
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.local(1);
+        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private Broadcast<float[]> params(long seed) {
+        return jsc.broadcast(BertParameters.randomInit(cfg, 3, seed, DataType.FLOAT).flat().data().asFloat());
+    }
+
+    @Test
+    void parametersAreCopiedOncePerVersionAndShared() {
+        Broadcast<float[]> v1 = params(1);
+        Broadcast<float[]> v2 = params(2);
+        try (ExecutorModels.Lease a = ExecutorModels.lease(spec, 101, v1);
+             ExecutorModels.Lease b = ExecutorModels.lease(spec, 101, v1)) {
+            assertTrue(a.loadNanos() > 0 || b.loadNanos() > 0, "the first lease of a version loads it");
+            assertEquals(0, Math.min(a.loadNanos(), b.loadNanos()), "the second lease of a version does not");
+            assertSame(a.model().parameters(), b.model().parameters(), "one parameter copy per executor");
+            assertTrue(a.model() != b.model(), "concurrent tasks get their own encoder");
+            assertArrayEquals(v1.value(), a.model().parameters().flat().data().asFloat());
+        }
+        try (ExecutorModels.Lease c = ExecutorModels.lease(spec, 102, v2)) {
+            assertTrue(c.loadNanos() > 0);
+            assertArrayEquals(v2.value(), c.model().parameters().flat().data().asFloat());
+        }
+    }
+
+    @Test
+    void aParkedForwardPassGoesToItsKeyUntilTheVersionChanges() {
+        Broadcast<float[]> v1 = params(3);
+        ExecutorModels.ParkKey key = new ExecutorModels.ParkKey(7, 0, new int[]{2, 5});
+        ForwardState parked;
+        try (ExecutorModels.Lease pass1 = ExecutorModels.lease(spec, 201, v1)) {
+            parked = pass1.model().forward(RowBatches.encode(SyntheticData.rows(2, 3, false, 1, 0),
+                    SyntheticData.PAD, ClassifierHead.LINEAR, 1, 7), true);
+            pass1.park(key, parked);
+        }
+        try (ExecutorModels.Lease pass2 = ExecutorModels.lease(spec, 201, v1)) {
+            assertNull(pass2.takeParked(new ExecutorModels.ParkKey(7, 0, new int[]{2, 6})), "other rows");
+            assertNull(pass2.takeParked(new ExecutorModels.ParkKey(7, 1, new int[]{2, 5})), "other partition");
+            ForwardState got = pass2.takeParked(new ExecutorModels.ParkKey(7, 0, new int[]{2, 5}));
+            assertSame(parked, got);
+            assertNotNull(got.pooled());
+            pass2.park(key, got); // parked again, then the parameters change
+        }
+        try (ExecutorModels.Lease next = ExecutorModels.lease(spec, 202, params(4))) {
+            assertNull(next.takeParked(key), "parked activations belong to the previous parameters");
+        }
+    }
+}

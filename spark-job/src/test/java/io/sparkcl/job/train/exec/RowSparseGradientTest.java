@@ -1,0 +1,120 @@
+package io.sparkcl.job.train.exec;
+
+import io.sparkcl.job.train.SyntheticData;
+import io.sparkcl.job.train.data.RowBatches;
+import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.model.ClassifierHead;
+import io.sparkcl.model.encoder.BertConfig;
+import io.sparkcl.model.encoder.BertEncoderModel;
+import io.sparkcl.model.encoder.BertParameters;
+import io.sparkcl.model.encoder.EncoderBatch;
+import io.sparkcl.model.encoder.ForwardState;
+import io.sparkcl.model.encoder.Pooling;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.BitSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The word-embedding gradient sent as the batch's token rows must be the dense gradient: packed from a real
+ * backward pass with the batch's token ids, summed over shards and serialised, it unpacks to exactly the dense
+ * gradient (and to the dense sum), zero on every row no token touched.
+ */
+class RowSparseGradientTest {
+    private static final int K = 3;
+    private final BertConfig cfg = SyntheticData.tinyConfig(0.1);
+    private final BertParameters params = BertParameters.randomInit(cfg, K, 5, DataType.FLOAT);
+    private final long wordOffset = params.slot(BertParameters.WORD_EMBEDDINGS).offset();
+
+    /** A real dense gradient of a shard, and the token ids its encoder batch contained. */
+    private INDArray denseGradient(List<TrainingRow> rows, BitSet tokens) {
+        BertEncoderModel model = new BertEncoderModel(params, Pooling.CLS);
+        EncoderBatch batch = RowBatches.encode(rows, SyntheticData.PAD, ClassifierHead.LINEAR, 9, 3);
+        for (int[] ids : batch.inputIds()) {
+            for (int id : ids) {
+                tokens.set(id);
+            }
+        }
+        ForwardState s = model.forward(batch, true);
+        INDArray gradPooled = Nd4j.rand(DataType.FLOAT, rows.size(), cfg.hiddenSize()).subi(0.5);
+        INDArray gradLogits = Nd4j.rand(DataType.FLOAT, rows.size(), K).subi(0.5);
+        INDArray grad = Nd4j.zeros(DataType.FLOAT, params.size());
+        model.backward(s, gradPooled, gradLogits, null, grad);
+        return grad;
+    }
+
+    private RowSparseGradient pack(INDArray dense, BitSet tokens) {
+        return RowSparseGradient.of(dense, wordOffset, cfg.vocabSize(), cfg.hiddenSize(), tokens);
+    }
+
+    @Test
+    void aShardsTouchedRowsUnpackToItsDenseGradient() {
+        Nd4j.getRandom().setSeed(1);
+        BitSet tokens = new BitSet();
+        INDArray dense = denseGradient(SyntheticData.rows(6, K, false, 3, 0), tokens);
+        RowSparseGradient sparse = pack(dense, tokens);
+
+        assertArrayEquals(dense.data().asFloat(), sparse.writeInto(Nd4j.rand(DataType.FLOAT, params.size()))
+                .data().asFloat(), "untouched rows must be written as zeros, touched rows and the rest as they are");
+        assertEquals(tokens.cardinality(), sparse.rowCount());
+        assertTrue(tokens.cardinality() < cfg.vocabSize(), "the test batch must leave some rows untouched");
+        long denseBytes = 4L * params.size();
+        long saved = 4L * (cfg.vocabSize() - tokens.cardinality()) * cfg.hiddenSize();
+        assertEquals(denseBytes - saved + 4L * tokens.cardinality(), sparse.payloadBytes());
+    }
+
+    @Test
+    void summedAndSerialisedShardsEqualTheDenseSum() throws IOException, ClassNotFoundException {
+        Nd4j.getRandom().setSeed(2);
+        BitSet t1 = new BitSet();
+        BitSet t2 = new BitSet();
+        INDArray d1 = denseGradient(SyntheticData.rows(5, K, false, 4, 0), t1);
+        INDArray d2 = denseGradient(SyntheticData.rows(4, K, false, 8, 100), t2);
+        RowSparseGradient sum = roundTrip(pack(d1, t1)).add(roundTrip(pack(d2, t2)));
+        BitSet both = (BitSet) t1.clone();
+        both.and(t2);
+        assertTrue(!both.isEmpty() && !t1.equals(t2), "the shards must share some rows and not others");
+
+        float[] expected = d1.add(d2).data().asFloat();
+        assertArrayEquals(expected, roundTrip(sum).writeInto(Nd4j.create(DataType.FLOAT, params.size()))
+                .data().asFloat());
+        BitSet union = (BitSet) t1.clone();
+        union.or(t2);
+        assertEquals(union.cardinality(), sum.rowCount());
+    }
+
+    @Test
+    void rejectsTokensOutsideTheTableAndOtherLayouts() {
+        INDArray dense = Nd4j.zeros(DataType.FLOAT, params.size());
+        BitSet outside = new BitSet();
+        outside.set(cfg.vocabSize());
+        assertThrows(IllegalArgumentException.class, () -> pack(dense, outside));
+        RowSparseGradient g = pack(dense, new BitSet());
+        RowSparseGradient other = RowSparseGradient.of(Nd4j.zeros(DataType.FLOAT, params.size() + 1), wordOffset,
+                cfg.vocabSize(), cfg.hiddenSize(), new BitSet());
+        assertThrows(IllegalStateException.class, () -> g.add(other));
+    }
+
+    private static RowSparseGradient roundTrip(RowSparseGradient g) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(g);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (RowSparseGradient) in.readObject();
+        }
+    }
+}
