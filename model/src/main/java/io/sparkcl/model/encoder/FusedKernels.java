@@ -427,28 +427,35 @@ final class FusedKernels implements EncoderKernels {
         final int so = off(scores), bo = off(maskBias), mo = off(dropMask), dof = off(dropped);
         int[][] ch = chunks(rows / t);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] v = new float[t];
+            float[] bias = new float[t];
+            float[] m = M == null ? null : new float[t];
             for (int r = ch[c][0] * t; r < ch[c][1] * t; r++) {
                 int base = so + r * t;
-                int bb = bo + (r / perSample) * t;
+                S.get(base, v);
+                B.get(bo + (r / perSample) * t, bias);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < t; k++) {
-                    float v = S.get(base + k) + B.get(bb + k);
-                    S.put(base + k, v);
-                    max = Math.max(max, v);
+                    v[k] += bias[k];
+                    max = Math.max(max, v[k]);
                 }
                 float sum = 0f;
                 for (int k = 0; k < t; k++) {
-                    float e = (float) expPoly(S.get(base + k) - max);
-                    S.put(base + k, e);
+                    float e = (float) expPoly(v[k] - max);
+                    v[k] = e;
                     sum += e;
                 }
                 float inv = 1f / sum;
                 for (int k = 0; k < t; k++) {
-                    float pr = S.get(base + k) * inv;
-                    S.put(base + k, pr);
-                    if (M != null) {
-                        D.put(dof + r * t + k, pr * M.get(mo + r * t + k));
+                    v[k] *= inv;
+                }
+                S.put(base, v);
+                if (m != null) {
+                    M.get(mo + r * t, m);
+                    for (int k = 0; k < t; k++) {
+                        m[k] *= v[k];
                     }
+                    D.put(dof + r * t, m);
                 }
             }
         });
@@ -464,20 +471,27 @@ final class FusedKernels implements EncoderKernels {
         final int po = off(probs), mo = off(dropMask), dof = off(dP);
         int[][] ch = chunks(rows);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] g = new float[t];
+            float[] pr = new float[t];
+            float[] m = M == null ? null : new float[t];
             for (int r = ch[c][0]; r < ch[c][1]; r++) {
                 int base = r * t;
+                D.get(dof + base, g);
+                P.get(po + base, pr);
+                if (m != null) {
+                    M.get(mo + base, m);
+                    for (int k = 0; k < t; k++) {
+                        g[k] *= m[k];
+                    }
+                }
                 float dot = 0f;
                 for (int k = 0; k < t; k++) {
-                    float g = D.get(dof + base + k);
-                    if (M != null) {
-                        g *= M.get(mo + base + k);
-                        D.put(dof + base + k, g);
-                    }
-                    dot += g * P.get(po + base + k);
+                    dot += g[k] * pr[k];
                 }
                 for (int k = 0; k < t; k++) {
-                    D.put(dof + base + k, P.get(po + base + k) * (D.get(dof + base + k) - dot));
+                    g[k] = pr[k] * (g[k] - dot);
                 }
+                D.put(dof + base, g);
             }
         });
     }
