@@ -49,13 +49,10 @@ final class FastGelu {
                     + w * (1f / 5040 + w * (1f / 40320 + w * (1f / 362880 + w * (1f / 3628800f
                     + w * (1f / 39916800f)))))))))));
         }
-        for (int j = 0; j < len; j++) {
-            float e = g[j];
-            e *= e;
-            e *= e;
-            e *= e;
-            e *= e;
-            g[j] = e * e;     // exp(-u^2)
+        for (int pass = 0; pass < 5; pass++) {    // ^32: exp(-u^2)
+            for (int j = 0; j < len; j++) {
+                g[j] *= g[j];
+            }
         }
         for (int j = 0; j < len; j++) {
             float t = s[j];
