@@ -28,11 +28,16 @@ echo "== SparkCL (sparkcl bench encoder)"
 "$ROOT/deploy/bin/sparkcl" bench encoder --batch 32 --length 64 --steps "$STEPS" --memory-steps 0 2>&1 \
     | tee "$OUT/sparkcl.txt"
 
-value() { grep -m1 "$1" "$2" | sed -E "s/.*$1[^0-9]*([0-9.]+).*/\1/"; }
+# value KEY FILE: the first decimal number after the fixed string KEY on its first line in FILE.
+value() {
+  grep -m1 -F "$1" "$2" | awk -v k="$1" '{ rest = substr($0, index($0, k) + length(k));
+    if (match(rest, /[0-9]+\.[0-9]+/)) print substr(rest, RSTART, RLENGTH) }'
+}
 LT_STEP="$(value 'libtorch_train_step_seconds:' "$OUT/libtorch.txt")"
 LT_FWD="$(value 'libtorch_forward_seconds:' "$OUT/libtorch.txt")"
-SC_STEP="$(value 'SparkCL train step \(fwd\+bwd\+AdamW\):' "$OUT/sparkcl.txt")"
-SC_FWD="$(value 'SparkCL forward \(inference\):' "$OUT/sparkcl.txt")"
+SC_STEP="$(value 'SparkCL train step (fwd+bwd+AdamW):' "$OUT/sparkcl.txt")"
+SC_FWD="$(value 'SparkCL forward (inference):' "$OUT/sparkcl.txt")"
+[[ -n "$LT_STEP" && -n "$SC_STEP" ]] || { echo "run.sh: a benchmark did not print its figures (output above)" >&2; exit 1; }
 echo
 echo "libtorch step ${LT_STEP} s, forward ${LT_FWD} s; SparkCL step ${SC_STEP} s, inference forward ${SC_FWD} s"
 awk -v s="$SC_STEP" -v l="$LT_STEP" 'BEGIN { printf "sparkcl_step_vs_libtorch_step: %.3f\n", s / l }'
