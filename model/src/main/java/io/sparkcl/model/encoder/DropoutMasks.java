@@ -35,11 +35,18 @@ final class DropoutMasks {
         return mix64(rowSeed ^ mix64(((long) (layer + 1) << 8 | site) * GOLDEN + 0x632BE59BD9B4E019L));
     }
 
-    /** Whether the hash lane at counter c (under key) is kept, for a drop threshold in 2^-32 units. */
-    private static boolean kept(long key, long c, long threshold) {
-        long r = mix64(key + (c >>> 1) * GOLDEN);
-        long u = (c & 1) == 0 ? (r & 0xFFFFFFFFL) : (r >>> 32);
-        return u >= threshold;
+    /**
+     * mask[o + i] = kept(counter base + i) ? scale : 0 for i in [0, count), base even: the two lanes of a counter pair
+     * (c, c + 1) come from one 64-bit hash of c/2 (low half for even c, high half for odd c), computed once.
+     */
+    private static void fill(long key, long base, int count, long threshold, float scale, float[] mask, int o) {
+        for (int i = 0; i < count; i += 2) {
+            long r = mix64(key + ((base + i) >>> 1) * GOLDEN);
+            mask[o + i] = (r & 0xFFFFFFFFL) >= threshold ? scale : 0f;
+            if (i + 1 < count) {
+                mask[o + i + 1] = (r >>> 32) >= threshold ? scale : 0f;
+            }
+        }
     }
 
     private static long threshold(double p) {
@@ -57,10 +64,7 @@ final class DropoutMasks {
         float[] mask = new float[seeds.length * perRow];
         IntStream.range(0, seeds.length).parallel().forEach(i -> {
             long key = siteKey(seeds[i], layer, site);
-            int o = i * perRow;
-            for (int c = 0; c < perRow; c++) {
-                mask[o + c] = kept(key, c, thr) ? scale : 0f;
-            }
+            fill(key, 0, perRow, thr, scale, mask, i * perRow);
         });
         return mask;
     }
@@ -80,10 +84,7 @@ final class DropoutMasks {
             long key = siteKey(seeds[i], layer, SITE_ATTENTION_PROBS);
             int o = i * perRow + h * t * t;
             for (int q = 0; q < t; q++) {
-                long cq = ((long) h << (2 * ATT_BITS)) | ((long) q << ATT_BITS);
-                for (int k = 0; k < t; k++) {
-                    mask[o + q * t + k] = kept(key, cq | k, thr) ? scale : 0f;
-                }
+                fill(key, ((long) h << (2 * ATT_BITS)) | ((long) q << ATT_BITS), t, thr, scale, mask, o + q * t);
             }
         });
         return mask;
