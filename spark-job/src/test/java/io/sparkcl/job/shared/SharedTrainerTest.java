@@ -36,8 +36,12 @@ class SharedTrainerTest {
     }
 
     static SharedSettings settings(Method method, int epochs) {
+        return settings(method, epochs, 1e-3);
+    }
+
+    static SharedSettings settings(Method method, int epochs, double threshold) {
         return new SharedSettings(new Objective(method, 0.5, 0.3), Pooling.CLS, 5L, 1e-2, 0.1, 0.01, 1.0, 8, epochs,
-                1e-3, FREE_PORT, null);
+                threshold, FREE_PORT, null);
     }
 
     /** A UDP port free on loopback with the next four (the executors' ports), so parallel test runs do not collide. */
@@ -71,7 +75,7 @@ class SharedTrainerTest {
         SparkSession spark = TestSpark.local(2);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SharedTrainer.Result r = new SharedTrainer(jsc, s).train(jsc.parallelize(rows, 2), start);
+            SharedTrainer.Result r = SharedTrainer.train(jsc, s, jsc.parallelize(rows, 2), start);
             assertEquals(10, r.epochSeconds().size());
             assertEquals(start.params().length, r.finalParams().length);
             double before = meanLoss(start, rows, s);
