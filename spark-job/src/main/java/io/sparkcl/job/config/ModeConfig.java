@@ -16,7 +16,7 @@ import static io.sparkcl.job.config.ConfigKey.*;
 public record ModeConfig(boolean shared, int psPort, String psNetwork, double psThreshold) implements Serializable {
 
     static ModeConfig from(ConfigValues r) {
-        return new ModeConfig("shared".equals(r.get(MODE)), r.get(PS_PORT), r.get(PS_NETWORK), r.get(PS_THRESHOLD, r.get(LR)));
+        return new ModeConfig("shared".equals(r.get(MODE)), r.get(PS_PORT), r.get(PS_NETWORK), r.get(PS_THRESHOLD));
     }
 
     public String name() {

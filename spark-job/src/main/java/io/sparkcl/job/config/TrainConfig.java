@@ -64,6 +64,7 @@ public final class TrainConfig implements Serializable {
         r.set(LAMBDA, r.get(LAMBDA, ObjectiveConfig.defaultLambda(method)), "resolved");
         r.set(TAU, r.get(TAU, ObjectiveConfig.defaultTau(method)), "resolved");
         r.set(MICRO_BATCH, r.get(MICRO_BATCH, Math.min(16, globalBatch)), "resolved");
+        r.set(PS_THRESHOLD, r.get(PS_THRESHOLD, r.get(LR)), "resolved");
         // --epochs defaults only when --steps is not given; both given is reported by validateValues().
         r.set(EPOCHS, r.get(EPOCHS, given.isSet(STEPS) ? null : 3), "resolved");
         r.set(OUTPUT, r.get(OUTPUT, defaultOutput(dataset, method, now)), "resolved");

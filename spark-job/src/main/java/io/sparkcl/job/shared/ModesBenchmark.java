@@ -96,6 +96,9 @@ public final class ModesBenchmark {
         SparkConf conf = new SparkConf().setMaster(cluster.masterUrl()).setAppName("sparkcl-bench-modes-" + mode)
                 .set("spark.cores.max", Integer.toString(workers))
                 .set("spark.executor.memory", "1g")
+                // ND4J's off-heap buffers (the encoder's activations) beside the 1 GB heap
+                .set("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=3G"
+                        + " -Dorg.bytedeco.javacpp.maxphysicalbytes=4G")
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
