@@ -123,9 +123,10 @@ public enum ConfigKey {
 
     // ---- training mode (see spark-job/README-shared.md)
     MODE("mode", ValueType.STRING, "exact|shared", "exact",
-            "exact: synchronous global-batch steps (every negative, independent of the executors); shared: DL4J's "
-                    + "asynchronous parameter server (each executor trains on --global-batch / executors rows, its own "
-                    + "negatives only, whole epochs).", Scope.TRAIN_ONLY,
+            "exact: synchronous global-batch steps (every negative, independent of the executors); shared "
+                    + "(experimental, see spark-job/README-shared.md): DL4J's asynchronous parameter server (each "
+                    + "executor trains on --global-batch / executors rows, its own negatives only, whole epochs).",
+            Scope.TRAIN_ONLY,
             "exact", Checks.oneOf("exact", "shared")),
     PS_PORT("ps-port", ValueType.INT, "PORT", "40311", "Shared mode: UDP port of the parameter server on the driver;"
             + " executors use the next free ports above it.", Scope.TRAIN_ONLY, 40311, Checks.range(1024, 65335)),

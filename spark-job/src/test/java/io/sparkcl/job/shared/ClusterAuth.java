@@ -24,7 +24,6 @@ final class ClusterAuth {
                 .set("spark.authenticate", "true").set("spark.authenticate.secret", secret)
                 .set("spark.executor.memory", "1g").set("spark.cores.max", "2")
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
-                .set("spark.executor.extraJavaOptions", System.getProperty("sparkcl.it.executorJavaOptions", ""));
+                .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false");
     }
 }

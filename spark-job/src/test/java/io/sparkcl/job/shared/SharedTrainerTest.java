@@ -36,12 +36,8 @@ class SharedTrainerTest {
     }
 
     static SharedSettings settings(Method method, int epochs) {
-        return settings(method, epochs, 1e-3);
-    }
-
-    static SharedSettings settings(Method method, int epochs, double threshold) {
         return new SharedSettings(new Objective(method, 0.5, 0.3), Pooling.CLS, 5L, 1e-2, 0.1, 0.01, 1.0, 8, epochs,
-                threshold, FREE_PORT, null);
+                1e-3, FREE_PORT, null);
     }
 
     /** A UDP port free on loopback with the next four (the executors' ports), so parallel test runs do not collide. */
