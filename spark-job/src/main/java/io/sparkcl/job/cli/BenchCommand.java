@@ -1,5 +1,6 @@
 package io.sparkcl.job.cli;
 
+import io.sparkcl.job.shared.ModesBenchmark;
 import io.sparkcl.job.train.bench.MemoryBenchmark;
 import io.sparkcl.job.train.bench.StepBenchmark;
 import io.sparkcl.losses.bench.LossesBenchmark;
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** {@code sparkcl bench encoder|losses|train-memory|step [ARGS…]}: the benchmarks of the model and losses modules. */
+/** {@code sparkcl bench encoder|losses|modes|train-memory|step [ARGS…]}: the benchmarks of the model and losses modules. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks (printed as a report).")
 public final class BenchCommand implements Runnable {
     @Spec
@@ -22,7 +23,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder, losses, train-memory or step");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: encoder, losses, modes, train-memory or step");
     }
 
     /** Runs a benchmark's {@code run(String[] args, PrintStream out)} with the arguments after its name. */
@@ -68,6 +69,17 @@ public final class BenchCommand implements Runnable {
             super(ctx, LossesBenchmark::run);
         }
     }
+    @Command(name = "modes", mixinStandardHelpOptions = true,
+            description = {"Exact vs shared mode on a loopback standalone cluster: sequences/s, bytes per step and "
+                    + "executor, test accuracy (io.sparkcl.job.shared.ModesBenchmark).",
+                    "--workers N, --worker-memory M, --out DIR; other arguments are train options for both runs; "
+                            + "see spark-job/README-shared.md."})
+    public static final class Modes extends Runner {
+        public Modes(CliContext ctx) {
+            super(ctx, ModesBenchmark::run);
+        }
+    }
+
     @Command(name = "train-memory", mixinStandardHelpOptions = true,
             description = {"Peak memory of one exact-mode step: large global batch vs one micro-batch "
                     + "(io.sparkcl.job.train.bench.MemoryBenchmark).",

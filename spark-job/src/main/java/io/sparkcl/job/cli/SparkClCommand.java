@@ -50,6 +50,7 @@ public final class SparkClCommand implements Runnable {
         CommandLine bench = new CommandLine(new BenchCommand());
         bench.addSubcommand(new BenchCommand.Encoder(ctx));
         bench.addSubcommand(new BenchCommand.Losses(ctx));
+        bench.addSubcommand(new BenchCommand.Modes(ctx));
         bench.addSubcommand(new BenchCommand.TrainMemory(ctx));
         bench.addSubcommand(new BenchCommand.Step(ctx));
         root.addSubcommand(bench);

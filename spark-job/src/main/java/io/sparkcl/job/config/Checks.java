@@ -44,6 +44,17 @@ final class Checks {
         };
     }
 
+    static ConfigKey.Rule ipv4Cidr() {
+        return (key, v) -> {
+            String[] parts = ((String) v).split("/");
+            boolean ok = parts.length == 2 && parts[0].matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                    && parts[1].matches("\\d{1,2}") && Integer.parseInt(parts[1]) <= 32;
+            if (!ok) {
+                throw new ConfigException(key, "must be an IPv4 network in CIDR like 10.0.0.0/16, got '" + v + "'");
+            }
+        };
+    }
+
     static ConfigKey.Rule labelList() {
         return (key, v) -> {
             List<?> labels = (List<?>) v;

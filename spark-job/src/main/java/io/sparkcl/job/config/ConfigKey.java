@@ -126,6 +126,23 @@ public enum ConfigKey {
             "Seed of initialisation, data order, sampling, label noise and dropout.", Scope.TRAIN_ONLY,
             42L, null),
 
+    // ---- training mode (see spark-job/README-shared.md)
+    MODE("mode", ValueType.STRING, "exact|shared", "exact",
+            "exact: synchronous global-batch steps (every negative, independent of the executors); shared "
+                    + "(experimental, see spark-job/README-shared.md): DL4J's asynchronous parameter server (each "
+                    + "executor trains on --global-batch / executors rows, its own negatives only, whole epochs).",
+            Scope.TRAIN_ONLY,
+            "exact", Checks.oneOf("exact", "shared")),
+    PS_PORT("ps-port", ValueType.INT, "PORT", "40311", "Shared mode: UDP port of the parameter server on the driver;"
+            + " executors use the next free ports above it.", Scope.TRAIN_ONLY, 40311, Checks.range(1024, 65335)),
+    PS_NETWORK("ps-network", ValueType.STRING, "CIDR", "the driver's network (127.0.0.0/8 on loopback)", "Shared mode:"
+            + " the executors' network (e.g. 10.0.0.0/16); each executor binds to its address in it.", Scope.TRAIN_ONLY,
+            null, Checks.ipv4Cidr()),
+    PS_THRESHOLD("ps-threshold", ValueType.DOUBLE, "T", "the learning rate (--lr)",
+            "Shared mode: initial threshold of the encoded updates, > 0 (DL4J adapts it; each step moves a weight by at "
+                    + "most about this much, as Adam moves it by about the learning rate).", Scope.TRAIN_ONLY,
+            null, Checks.positive()),
+
     // ---- sampling
     FEW_SHOT("few-shot", ValueType.INT, "N", "0 (all)", "Train on N examples per class (seeded).",
             Scope.TRAIN_ONLY,

@@ -33,6 +33,7 @@ public final class TrainConfig implements Serializable {
     private final OptimConfig optim;
     private final ScheduleConfig schedule;
     private final RunConfig run;
+    private final ModeConfig mode;
 
     /** Every train option resolved: the given value, else its derived default, else its {@link ConfigKey} default. */
     private final ConfigValues resolved;
@@ -46,6 +47,7 @@ public final class TrainConfig implements Serializable {
         optim = OptimConfig.from(resolved);
         schedule = ScheduleConfig.from(resolved);
         run = RunConfig.from(resolved);
+        mode = ModeConfig.from(resolved);
     }
 
     /** Normalised spellings and the defaults that depend on other options. */
@@ -62,6 +64,7 @@ public final class TrainConfig implements Serializable {
         r.set(LAMBDA, r.get(LAMBDA, ObjectiveConfig.defaultLambda(method)), "resolved");
         r.set(TAU, r.get(TAU, ObjectiveConfig.defaultTau(method)), "resolved");
         r.set(MICRO_BATCH, r.get(MICRO_BATCH, Math.min(16, globalBatch)), "resolved");
+        r.set(PS_THRESHOLD, r.get(PS_THRESHOLD, r.get(LR)), "resolved");
         // --epochs defaults only when --steps is not given; both given is reported by validateValues().
         r.set(EPOCHS, r.get(EPOCHS, given.isSet(STEPS) ? null : 3), "resolved");
         r.set(OUTPUT, r.get(OUTPUT, defaultOutput(dataset, method, now)), "resolved");
@@ -136,6 +139,10 @@ public final class TrainConfig implements Serializable {
             throw new ConfigException(STEPS, "give --epochs or --steps, not both (got --epochs " + schedule.epochs()
                     + " and --steps " + schedule.steps() + ")");
         }
+        if (mode.shared() && schedule.steps() > 0) {
+            throw new ConfigException(STEPS, "--mode shared trains whole epochs: give --epochs instead of --steps "
+                    + schedule.steps());
+        }
         return this;
     }
 
@@ -193,6 +200,8 @@ public final class TrainConfig implements Serializable {
     public OptimConfig optim() { return optim; }
     public ScheduleConfig schedule() { return schedule; }
     public RunConfig run() { return run; }
+
+    public ModeConfig mode() { return mode; }
 
     /** A copy writing to another run folder (tests, benchmarks and ablation grids derive runs this way). */
     public TrainConfig withRun(String output, boolean resume) {

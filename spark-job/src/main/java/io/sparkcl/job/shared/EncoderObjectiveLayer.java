@@ -51,6 +51,7 @@ public final class EncoderObjectiveLayer extends BaseLayer {
     private long seed;
     private int maxLength;
     private int positionsPerLabel;
+    private long firstStep;
 
     /** For Jackson. */
     private EncoderObjectiveLayer() {
@@ -108,6 +109,21 @@ public final class EncoderObjectiveLayer extends BaseLayer {
 
     public long seed() {
         return seed;
+    }
+
+    /** The step the run starts at (a resumed run: the steps already done), for the schedule and dropout. */
+    public long firstStep() {
+        return firstStep;
+    }
+
+    /** This configuration starting at {@code step} (a resumed run). */
+    public EncoderObjectiveLayer startingAt(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("first step must be >= 0, got " + step);
+        }
+        EncoderObjectiveLayer copy = (EncoderObjectiveLayer) clone();
+        copy.firstStep = step;
+        return copy;
     }
 
     public RowFeatures rowFeatures() {

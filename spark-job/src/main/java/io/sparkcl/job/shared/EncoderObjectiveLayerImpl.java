@@ -3,6 +3,7 @@ package io.sparkcl.job.shared;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.losses.Objective;
+import io.sparkcl.losses.ObjectiveParts;
 import io.sparkcl.losses.ObjectiveResult;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertEncoderModel;
@@ -41,6 +42,8 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
     private transient Objective objective;
     private transient ForwardState state;
     private transient ObjectiveResult result;
+    /** Steps this layer instance trained (DL4J's iteration count is reset on executors: see WarmupLinearSchedule). */
+    private transient long trainedSteps;
 
     EncoderObjectiveLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -62,7 +65,12 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         return objective.needsLabelFeatures() ? ClassifierHead.DUALCL : ClassifierHead.LINEAR;
     }
 
-    /** Runs the encoder on the current input; dropout (when training) from (seed, iteration, row index). */
+    /** The run's step this layer is training: the configured first step plus the steps it trained. */
+    private long step() {
+        return layerConf().firstStep() + trainedSteps;
+    }
+
+    /** Runs the encoder on the current input; dropout (when training) from (seed, step, row index). */
     private void forward(boolean training) {
         assertInputSet(false);
         BertEncoderModel model = encoder();
@@ -73,7 +81,7 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         // Always a forward that keeps activations: DL4J may back-propagate after any forward. Dropout is on only
         // when training, through the per-row seeds (none at step -1).
         state = model.forward(RowBatches.encode(rows, c.padTokenId(), head(), c.seed(),
-                training ? getIterationCount() : -1), true);
+                training ? step() : -1), true);
         result = null;
     }
 
@@ -117,14 +125,23 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        ObjectiveParts parts;
+        double gradNorm;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             ObjectiveResult r = objectiveResult(true);
+            parts = r.parts();
             score = r.parts().total();
             gradientBuffer.assign(0);
             encoder.backward(state, r.gradFeatures(), r.gradLogits(), r.gradLabelFeatures(), gradientBuffer);
             INDArray view = gradientViews.get(EncoderParamInitializer.PARAM);
             view.assign(gradientBuffer.reshape(view.shape()));
+            gradNorm = gradientBuffer.norm2Number().doubleValue();
         }
+        // the learning rate of the update DL4J computes next, then the parameters this JVM trains (collected by
+        // the driver after the epoch)
+        WarmupLinearSchedule.trainingStep(step());
+        trainedSteps++;
+        ExecutorReplicas.record(paramsFlattened, parts, gradNorm);
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.setGradientFor(EncoderParamInitializer.PARAM, gradientViews.get(EncoderParamInitializer.PARAM));
         // the input is token ids: nothing upstream to propagate to

@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record ParameterServerNetwork(String controllerAddress, int controllerPort, String networkMask)
         implements java.io.Serializable {
+    /** Aeron stream id of the parameter server (any fixed non-zero id; DL4J's own choice is random). */
+    static final int STREAM_ID = 119;
 
     /**
      * @param driverHost  spark.driver.host (a name or an address)
@@ -99,6 +101,11 @@ public record ParameterServerNetwork(String controllerAddress, int controllerPor
                 .build();
         // the builder's unicastPort is not the port executors connect to: that is unicastControllerPort
         c.setUnicastControllerPort(controllerPort);
+        // set here, before the executors' configuration is broadcast: SharedTrainingMaster sets the shard address
+        // and draws a random stream id only later, on the driver, and the executors then never connect
+        c.setShardAddresses(controllerAddress);
+        c.setNumberOfShards(1);
+        c.setStreamId(STREAM_ID);
         c.setPortSupplier(new FreePortAbove(controllerPort));
         return c;
     }

@@ -22,23 +22,16 @@ import java.util.List;
  * T is the longest row the job allows, P the most token positions a label name may have (DualCL only; 0
  * otherwise). Every value is an int below 2^24, so float holds it exactly. The DataSet's labels are one-hot.
  */
-public final class RowFeatures implements Serializable {
+public record RowFeatures(int maxLength, int numLabels, int positionsPerLabel) implements Serializable {
     /** Floats represent every integer up to 2^24 exactly. */
     static final long MAX_EXACT = 1L << 24;
 
-    private final int maxLength;
-    private final int numLabels;
-    private final int positionsPerLabel;
-
     /** @param positionsPerLabel most token positions of one label name (DualCL), 0 when rows carry none */
-    public RowFeatures(int maxLength, int numLabels, int positionsPerLabel) {
+    public RowFeatures {
         if (maxLength <= 0 || numLabels <= 0 || positionsPerLabel < 0) {
             throw new IllegalArgumentException("RowFeatures: maxLength and numLabels must be > 0 and positionsPerLabel"
                     + " >= 0, got " + maxLength + ", " + numLabels + ", " + positionsPerLabel);
         }
-        this.maxLength = maxLength;
-        this.numLabels = numLabels;
-        this.positionsPerLabel = positionsPerLabel;
     }
 
     /** The layout that fits every given row (longest row, most positions of a label name). */
@@ -65,18 +58,6 @@ public final class RowFeatures implements Serializable {
 
     public int width() {
         return 2 + 3 * maxLength + numLabels * positionsPerLabel;
-    }
-
-    public int maxLength() {
-        return maxLength;
-    }
-
-    public int numLabels() {
-        return numLabels;
-    }
-
-    public int positionsPerLabel() {
-        return positionsPerLabel;
     }
 
     /** A minibatch: features [n, width] and one-hot labels [n, K]. */

@@ -28,8 +28,14 @@ public final class SharedGraph {
     /** A network with the start's parameters; the schedule spans {@code totalIterations} updates. */
     public static ComputationGraph build(ModelStart start, RowFeatures features, SharedSettings s,
                                          long totalIterations) {
+        return build(start, features, s, totalIterations, 0);
+    }
+
+    /** As above, for a run that has done {@code firstStep} of its updates already (resume). */
+    public static ComputationGraph build(ModelStart start, RowFeatures features, SharedSettings s,
+                                         long totalIterations, long firstStep) {
         EncoderObjectiveLayer layer = new EncoderObjectiveLayer(start.config(), s.pooling(), s.objective(), s.seed(),
-                features);
+                features).startingAt(firstStep);
         if (s.weightDecay() > 0) {
             layer.setRegularization(java.util.List.of(new MaskedWeightDecay(s.weightDecay(), start.config(),
                     start.numLabels())));

@@ -2,6 +2,7 @@ package io.sparkcl.job.shared;
 
 import io.sparkcl.job.train.ModelStart;
 import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.losses.ObjectiveParts;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -9,9 +10,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.conf.SharedTrainingConfiguration;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,56 +26,145 @@ import java.util.List;
  * Shared mode: DL4J's gradient-sharing parameter server ({@link SharedTrainingMaster}, Aeron UDP). Every
  * executor trains its own copy of the {@link SharedGraph} on its own minibatches (the contrastive term sees
  * only that executor's rows) and sends its updates, threshold-encoded and asynchronously, to the others;
- * there is no global step. One {@code fit} per epoch.
+ * there is no global step. One {@link #fit} per epoch; after it the driver takes the mean of the executors'
+ * parameters and gives it back to them ({@link ExecutorReplicas}).
  */
-public record SharedTrainer(JavaSparkContext jsc, SharedSettings settings) {
+public final class SharedTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SharedTrainer.class);
 
-    /**
-     * What a run produced: the final parameters, the trained network, the wall time of each epoch. (DL4J's
-     * SharedTrainingMaster reports no training loss: its score is always 0.)
-     */
+    private final JavaSparkContext jsc;
+    private final SharedSettings settings;
+    private final RowFeatures features;
+    private final ParameterServerNetwork network;
+    private final int executors;
+    private final long stepsPerEpoch;
+    private final SparkComputationGraph spark;
+
+    /** What a run of {@link #train} produced: the final parameters, the trained network, each epoch's time. */
     public record Result(float[] finalParams, ComputationGraph network, List<Double> epochSeconds) {
     }
 
-    /** Trains on the rows (labels in 0..K-1, DualCL rows with label positions) from the start parameters. */
-    public Result train(JavaRDD<TrainingRow> rows, ModelStart start) {
+    /**
+     * One epoch: its wall time split into DL4J's fit and the driver's collection and push of the parameters, the
+     * steps the executors ran, their mean loss parts and gradient norm, how far apart the executors' copies
+     * were before they were averaged, and the bytes the executors' parameter-server transport sent.
+     */
+    public record Epoch(double fitSeconds, double syncSeconds, long steps, ObjectiveParts meanLoss,
+                        double meanGradNorm, int executors, double maxRelativeSpread, long aeronBytesSent) {
+    }
+
+    /**
+     * Sets up the parameter server and the network from {@code start}.
+     *
+     * @param rowCount       training rows per epoch
+     * @param firstEpoch     epochs already done (a resumed run), for the schedule and dropout
+     * @param updaterState   Adam's state to start from (a resumed run), or null
+     */
+    public SharedTrainer(JavaSparkContext jsc, SharedSettings settings, RowFeatures features, ModelStart start,
+                         long rowCount, int firstEpoch, float[] updaterState) {
+        this.jsc = jsc;
+        this.settings = settings;
+        this.features = features;
         AeronEnvironment.prepare();
-        ParameterServerNetwork network = ParameterServerNetwork.of(jsc.getConf().get("spark.driver.host", "127.0.0.1"),
+        this.network = ParameterServerNetwork.of(jsc.getConf().get("spark.driver.host", "127.0.0.1"),
                 settings.port(), settings.networkMask());
         network.checkControllerPortFree();
-        RowFeatures features = layout(rows, start.numLabels());
-        long count = rows.count();
-        int executors = Math.max(1, jsc.sc().statusTracker().getExecutorInfos().length - 1);
-        long perEpoch = Math.max(1, (count + (long) settings.batchPerExecutor() * executors - 1)
-                / ((long) settings.batchPerExecutor() * executors));
-        ComputationGraph graph = SharedGraph.build(start, features, settings, perEpoch * settings.epochs());
+        this.executors = executorCount(jsc);
+        long perRound = (long) settings.batchPerExecutor() * executors;
+        this.stepsPerEpoch = Math.max(1, (rowCount + perRound - 1) / perRound);
+        ComputationGraph graph = SharedGraph.build(start, features, settings, stepsPerEpoch * settings.epochs(),
+                stepsPerEpoch * firstEpoch);
+        if (updaterState != null) {
+            INDArray state = graph.getUpdater().getStateViewArray();
+            if (state == null || state.length() != updaterState.length) {
+                throw new IllegalArgumentException("the optimizer state to resume from has " + updaterState.length
+                        + " values, shared mode's Adam needs " + (state == null ? 0 : state.length())
+                        + " (was the checkpoint written in another --mode?)");
+            }
+            state.assign(Nd4j.createFromArray(updaterState).reshape(state.shape()));
+        }
         SharedTrainingMaster master = new SharedTrainingMaster.Builder(network.voidConfiguration(),
                 settings.batchPerExecutor())
                 .batchSizePerWorker(settings.batchPerExecutor())
                 .workersPerNode(1)
                 .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(settings.threshold()))
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
+                // keep the rows' partitions (one per core): DL4J's default splits them into one-minibatch tasks, and
+                // each task end drops the accumulator's residual, so no update larger than the threshold survives
+                .repartitioner(new NoOpRepartitioner())
                 .rngSeed(settings.seed())
                 .collectTrainingStats(false)
                 .build();
         master.setBroadcastConfiguration(jsc.broadcast(withoutWorkspaces(master)));
-        SparkComputationGraph spark = new SparkComputationGraph(jsc, graph, master);
+        this.spark = new SparkComputationGraph(jsc, graph, master);
         LOG.info("shared mode: {} rows, {} executor(s), {} rows per minibatch, parameter server at {}:{} on {}",
-                count, executors, settings.batchPerExecutor(), network.controllerAddress(), network.controllerPort(),
-                network.networkMask());
+                rowCount, executors, settings.batchPerExecutor(), network.controllerAddress(),
+                network.controllerPort(), network.networkMask());
+    }
+
+    /** Trains all epochs on the same rows (tests and benchmarks). */
+    public static Result train(JavaSparkContext jsc, SharedSettings settings, JavaRDD<TrainingRow> rows,
+                               ModelStart start) {
+        SharedTrainer trainer = new SharedTrainer(jsc, settings, layout(rows, start.numLabels()), start, rows.count(),
+                0, null);
         List<Double> seconds = new ArrayList<>();
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            JavaRDD<DataSet> batches = rows.mapPartitions(new RowMinibatches(features, settings.batchPerExecutor(),
-                    settings.seed(), epoch, network));
-            long t0 = System.nanoTime();
-            spark.fit(batches);
-            seconds.add((System.nanoTime() - t0) / 1e9);
-            LOG.info("shared mode: epoch {} of {} in {} s", epoch + 1, settings.epochs(),
-                    String.format("%.1f", seconds.get(epoch)));
+            Epoch e = trainer.fit(rows, epoch);
+            seconds.add(e.fitSeconds() + e.syncSeconds());
         }
-        ComputationGraph trained = spark.getNetwork();
-        return new Result(trained.params().dup().data().asFloat(), trained, seconds);
+        return new Result(trainer.params(), trainer.network(), seconds);
+    }
+
+    /** One epoch over {@code rows}; afterwards the driver's network holds the mean of the executors' parameters. */
+    public Epoch fit(JavaRDD<TrainingRow> rows, int epoch) {
+        JavaRDD<DataSet> batches = rows.mapPartitions(new RowMinibatches(features, settings.batchPerExecutor(),
+                settings.seed(), epoch, network));
+        long t0 = System.nanoTime();
+        spark.fit(batches);
+        long t1 = System.nanoTime();
+        ExecutorReplicas.Collected replicas = ExecutorReplicas.collect(jsc, executors);
+        INDArray params = spark.getNetwork().params();
+        params.assign(Nd4j.createFromArray(replicas.mean()).reshape(params.shape()));
+        if (epoch + 1 < settings.epochs()) {
+            ExecutorReplicas.push(jsc, executors, replicas.mean());
+        }
+        long t2 = System.nanoTime();
+        LOG.info("shared mode: epoch {}: {} steps on {} executor(s), mean loss {}, fit {} s, parameters averaged in {}"
+                        + " s (largest relative distance of an executor's copy from the mean {})", epoch + 1,
+                replicas.steps(), replicas.executors(), String.format("%.4f", replicas.meanLoss().total()),
+                String.format("%.1f", (t1 - t0) / 1e9), String.format("%.1f", (t2 - t1) / 1e9),
+                String.format("%.2e", replicas.maxRelativeSpread()));
+        return new Epoch((t1 - t0) / 1e9, (t2 - t1) / 1e9, replicas.steps(), replicas.meanLoss(),
+                replicas.meanGradNorm(), replicas.executors(), replicas.maxRelativeSpread(), replicas.aeronBytesSent());
+    }
+
+    public ComputationGraph network() {
+        return spark.getNetwork();
+    }
+
+    /** A copy of the driver's parameters. */
+    public float[] params() {
+        return spark.getNetwork().params().dup().data().asFloat();
+    }
+
+    /** A copy of the driver's Adam state (the executors' mean, as DL4J aggregates it after each fit). */
+    public float[] updaterState() {
+        INDArray state = spark.getNetwork().getUpdater().getStateViewArray();
+        return state == null ? new float[0] : state.dup().data().asFloat();
+    }
+
+    /** Each executor's minibatch steps per epoch (the schedule's unit). */
+    public long stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    public int executors() {
+        return executors;
+    }
+
+    /** Executors registered with the driver (1 in local mode, where the driver runs the tasks). */
+    public static int executorCount(JavaSparkContext jsc) {
+        return Math.max(1, jsc.sc().statusTracker().getExecutorInfos().length - 1);
     }
 
     /**
@@ -93,7 +186,8 @@ public record SharedTrainer(JavaSparkContext jsc, SharedSettings settings) {
                 .build();
     }
 
-    private static RowFeatures layout(JavaRDD<TrainingRow> rows, int numLabels) {
+    /** The row layout that fits every row (longest row, most token positions of a label name). */
+    public static RowFeatures layout(JavaRDD<TrainingRow> rows, int numLabels) {
         int[] sizes = rows.map(r -> new int[]{r.length(), RowFeatures.maxPositions(r)})
                 .reduce((a, b) -> new int[]{Math.max(a[0], b[0]), Math.max(a[1], b[1])});
         return new RowFeatures(sizes[0], numLabels, sizes[1]);

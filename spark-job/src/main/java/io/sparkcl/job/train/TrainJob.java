@@ -7,6 +7,7 @@ import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.export.ModelCard;
 import io.sparkcl.job.report.ModelSelection;
 import io.sparkcl.job.report.RunCurves;
+import io.sparkcl.job.shared.SharedModeTrainer;
 import io.sparkcl.job.train.data.TrainingDataBuilder;
 import io.sparkcl.job.train.eval.EvalMetrics;
 import io.sparkcl.job.train.exec.FaultInjection;
@@ -42,7 +43,7 @@ public final class TrainJob {
     /** @param faults test seam ({@link FaultInjection#NONE} in production) */
     public static TrainSummary run(TrainConfig c, SparkSession spark, FaultInjection faults) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Trainer trainer = new ExactTrainer();
+        Trainer trainer = c.mode().shared() ? new SharedModeTrainer() : new ExactTrainer();
         RunFolder run = new RunFolder(c.run().output(), jsc.hadoopConfiguration());
         run.writeString("config.yaml", c.toYaml());
         Map<String, Object> settings = new LinkedHashMap<>(c.toMap());

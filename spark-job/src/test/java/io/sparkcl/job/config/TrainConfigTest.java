@@ -126,7 +126,8 @@ class TrainConfigTest {
     void everyTrainKeyIsInTheResolvedMap() {
         TrainConfig c = TrainConfig.builder().set("train-file", "t.jsonl").set("text-pair-column", "p")
                 .set("labels", "x,y").set("dropout", 0.1).set("format", "jsonl").set("dev-file", "d")
-                .set("test-file", "t").set("data-dir", "/d").set("master", "local[2]").build();
+                .set("test-file", "t").set("data-dir", "/d").set("master", "local[2]")
+                .set("ps-network", "10.0.0.0/8").build();
         for (ConfigKey k : ConfigKey.values()) {
             if (k.appliesTo(ConfigKey.Scope.TRAIN) && k != ConfigKey.STEPS) {
                 assertTrue(c.toMap().containsKey(k.key()), "missing " + k.key());

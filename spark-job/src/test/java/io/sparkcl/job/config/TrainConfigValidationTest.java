@@ -67,6 +67,14 @@ class TrainConfigValidationTest {
             "train-file=t.jsonl;text-column= | --text-column",
             "model= | --model",
             "master= | --master",
+            "mode=async | --mode",
+            "mode=shared;steps=10 | --steps",
+            "ps-port=80 | --ps-port",
+            "ps-port=70000 | --ps-port",
+            "ps-network=10.0.0.0 | --ps-network",
+            "ps-network=10.0.0.0/33 | --ps-network",
+            "ps-network=0.0.0.0/x | --ps-network",
+            "ps-threshold=0 | --ps-threshold",
     })
     void badValueNamesTheOption(String options, String option) {
         TrainConfig.Builder b = TrainConfig.builder();
@@ -86,6 +94,20 @@ class TrainConfigValidationTest {
         TrainConfig.builder().set("train-file", "t.csv").set("format", "CSV").set("labels", "a,b")
                 .set("dataset", "imdb").build().validateValues(CATALOG);
         TrainConfig.builder().method("ce").globalBatch(1).build().validateValues(CATALOG);
+    }
+
+    @Test
+    void sharedModeOptions() {
+        TrainConfig exact = TrainConfig.builder().lr(3e-5).build().validateValues(CATALOG);
+        assertFalse(exact.mode().shared());
+        TrainConfig shared = TrainConfig.builder().lr(3e-5).set("mode", "shared").set("ps-port", 41000)
+                .set("ps-network", "10.1.0.0/16").build().validateValues(CATALOG);
+        assertTrue(shared.mode().shared());
+        assertEquals(41000, shared.mode().psPort());
+        assertEquals("10.1.0.0/16", shared.mode().psNetwork());
+        assertEquals(3e-5, shared.mode().psThreshold(), 0.0, "the threshold defaults to the learning rate");
+        assertEquals(1e-3, TrainConfig.builder().set("mode", "shared").set("ps-threshold", 1e-3).build().mode()
+                .psThreshold(), 0.0);
     }
 
     @Test

@@ -71,7 +71,7 @@ class SharedTrainerTest {
         SparkSession spark = TestSpark.local(2);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SharedTrainer.Result r = new SharedTrainer(jsc, s).train(jsc.parallelize(rows, 2), start);
+            SharedTrainer.Result r = SharedTrainer.train(jsc, s, jsc.parallelize(rows, 2), start);
             assertEquals(10, r.epochSeconds().size());
             assertEquals(start.params().length, r.finalParams().length);
             double before = meanLoss(start, rows, s);
