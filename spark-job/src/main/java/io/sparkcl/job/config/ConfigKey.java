@@ -80,6 +80,11 @@ public enum ConfigKey {
     POOLING("pooling", ValueType.STRING, "cls|mean", "cls",
             "Sentence feature: the [CLS] token (the papers) or the mean over tokens.", Scope.TRAIN_ONLY,
             "cls", Checks.oneOf("cls", "mean")),
+    LABEL_ORDER("label-order", ValueType.STRING, "shuffled|fixed", "shuffled",
+            "DualCL training inputs: the label names in front of each text in an order shuffled per example and "
+                    + "epoch, or always in the dataset's label order (as the reference code's current version). "
+                    + "Evaluation always uses the dataset's order.", Scope.TRAIN_ONLY,
+            "shuffled", Checks.oneOf("shuffled", "fixed")),
     FREEZE_EMBEDDINGS("freeze-embeddings", ValueType.BOOLEAN, null, "false",
             "Keep the word-embedding matrix fixed (fewer gradients to synchronise).", Scope.TRAIN_ONLY,
             false, null),
@@ -111,6 +116,10 @@ public enum ConfigKey {
             "Linear warm-up: a fraction of the steps if < 1, else a number of steps; then linear decay to 0.",
             Scope.TRAIN_ONLY,
             0.1, Checks.nonNegative()),
+    LR_SCHEDULE("lr-schedule", ValueType.STRING, "linear|constant", "linear",
+            "Learning-rate schedule: linear (warm-up over --warmup, then linear decay to 0) or constant (the peak "
+                    + "rate at every step, no warm-up or decay, as the DualCL reference code).", Scope.TRAIN_ONLY,
+            "linear", Checks.oneOf("linear", "constant")),
     WEIGHT_DECAY("weight-decay", ValueType.DOUBLE, "WD", "0.01",
             "AdamW weight decay (not applied to biases and LayerNorm).", Scope.TRAIN_ONLY,
             0.01, Checks.nonNegative()),

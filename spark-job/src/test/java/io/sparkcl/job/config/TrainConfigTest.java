@@ -49,6 +49,26 @@ class TrainConfigTest {
     }
 
     @Test
+    void lrScheduleAndLabelOrderReachTheirParts() {
+        TrainConfig d = TrainConfig.builder().set(ConfigKey.LR, "1e-4").steps(100).build();
+        assertTrue(d.data().shuffleLabelOrder(), "DualCL label names shuffled by default");
+        assertEquals(0.0, d.optim().schedule(100).at(0), "linear warm-up from 0");
+        assertEquals(1e-4, d.optim().schedule(100).at(10), 1e-12, "peak after 10% warm-up");
+        assertEquals(0.5e-4, d.optim().schedule(100).at(55), 1e-12, "then linear decay");
+
+        TrainConfig c = TrainConfig.builder().set(ConfigKey.LR, "1e-5").set(ConfigKey.LR_SCHEDULE, "Constant")
+                .set(ConfigKey.LABEL_ORDER, "fixed").build();
+        for (long step : new long[]{0, 1, 50, 99}) {
+            assertEquals(1e-5, c.optim().schedule(100).at(step), "constant rate at step " + step);
+        }
+        assertFalse(c.data().shuffleLabelOrder());
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TrainConfig.builder().set(ConfigKey.LR_SCHEDULE, "cosine").build());
+        assertTrue(e.getMessage().contains("--lr-schedule") && e.getMessage().contains("cosine"), e.getMessage());
+    }
+
+    @Test
     void microBatchDefaultFitsASmallGlobalBatch() {
         assertEquals(8, TrainConfig.builder().globalBatch(8).build().schedule().microBatch());
         assertEquals(16, TrainConfig.builder().globalBatch(512).build().schedule().microBatch());
