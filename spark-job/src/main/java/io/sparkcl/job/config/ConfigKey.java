@@ -70,16 +70,18 @@ public enum ConfigKey {
             "Objective: cross-entropy, CE + supervised contrastive (Gunel et al.), or dual contrastive (Chen et al.).",
             Scope.TRAIN_ONLY,
             "dualcl", Checks.method()),
-    LAMBDA("lambda", ValueType.DOUBLE, "λ", "0.1 for dualcl, 0.9 for scl",
+    LAMBDA("lambda", ValueType.DOUBLE, "λ", "0.5 for dualcl, 0.9 for scl",
             "Weight of the contrastive term, in [0,1]: dualcl CE + λ(Lz+Lθ); scl (1-λ)CE + λ·Lscl.",
             Scope.TRAIN_ONLY,
             null, Checks.inClosed(0, 1)),
     TAU("tau", ValueType.DOUBLE, "τ", "0.1 for dualcl, 0.3 for scl", "Temperature of the contrastive term (> 0).",
             Scope.TRAIN_ONLY,
             null, Checks.positive()),
-    POOLING("pooling", ValueType.STRING, "cls|mean", "cls",
-            "Sentence feature: the [CLS] token (the papers) or the mean over tokens.", Scope.TRAIN_ONLY,
-            "cls", Checks.oneOf("cls", "mean")),
+    POOLING("pooling", ValueType.STRING, "cls|mean",
+            "the model's own: mean for all-minilm-l6-v2 and e5-small-v2, else cls",
+            "Sentence feature: the [CLS] token (the papers) or the mean over tokens (what MiniLM and e5 were "
+                    + "trained with). For dualcl it is z of the logits z·θ.", Scope.TRAIN_ONLY,
+            null, Checks.oneOf("cls", "mean")),
     LABEL_ORDER("label-order", ValueType.STRING, "shuffled|fixed", "shuffled",
             "DualCL training inputs: the label names in front of each text in an order shuffled per example and "
                     + "epoch, or always in the dataset's label order (as the reference code's current version). "
