@@ -28,26 +28,35 @@ public final class AblateJob {
         return config -> TrainJob.run(config, spark);
     }
 
-    /** Prints each cell, its state and estimated time, and the total of the cells still to train. */
-    public static void dryRun(Ablation ablation, SparkSession spark, PrintStream out) {
+    /**
+     * Prints each cell, its state and estimated time, and the total of the cells still to train. Reads only the
+     * ablation folder: no data, no network.
+     */
+    public static void dryRun(Ablation ablation, PrintStream out) {
         List<CellResult> finished = AblationReport.finished(ablation);
-        TimeEstimate estimate = new TimeEstimate(spark, finished);
+        TimeEstimate estimate = new TimeEstimate(finished);
         out.printf(Locale.ROOT, "ablation %s: %d cells%n", ablation.root(), ablation.cells().size());
         double remaining = 0;
         int todo = 0;
+        int unknown = 0;
         for (AblationCell cell : ablation.cells()) {
             Ablation.State state = ablation.state(cell);
             TimeEstimate.Estimate e = estimate.of(cell, FeatureProjection.wanted(ablation, cell),
                     ablation.grid().projectionRows());
             if (state != Ablation.State.FINISHED) {
-                remaining += e.seconds();
                 todo++;
+                if (e.known()) {
+                    remaining += e.seconds();
+                } else {
+                    unknown++;
+                }
             }
             out.printf(Locale.ROOT, "%4d  %-9s %10s  %s  (%s)%n", cell.index() + 1,
                     state.name().toLowerCase(Locale.ROOT), state == Ablation.State.FINISHED ? "done" : e.text(),
                     cell.id(), e.speedSource());
         }
-        out.printf(Locale.ROOT, "%d cells to train, estimated %s%n", todo,
-                new TimeEstimate.Estimate(remaining, "").text());
+        out.printf(Locale.ROOT, "%d cells to train, estimated %s%s%n", todo,
+                new TimeEstimate.Estimate(remaining, "").text(),
+                unknown > 0 ? " + " + unknown + " cells of unknown time" : "");
     }
 }

@@ -1,25 +1,20 @@
 package io.sparkcl.job.ablate;
 
-import io.sparkcl.datasets.DataPreparation;
-import io.sparkcl.datasets.DataRequest;
-import io.sparkcl.datasets.registry.DatasetRegistry;
-import io.sparkcl.datasets.registry.DatasetSpec;
 import io.sparkcl.job.config.DataConfig;
 import io.sparkcl.job.config.ScheduleConfig;
 import io.sparkcl.job.config.TrainConfig;
-import org.apache.spark.sql.SparkSession;
 
-import java.nio.file.Files;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code --dry-run} estimate of a cell's time: data preparation, {@code steps × global batch} training
  * sequences and the evaluations' forward passes, at the speeds measured by this ablation's finished cells of
- * the same model and method (else of the same model; else {@link #DEFAULT_TRAIN_RATE}). Training rows come
- * from the split sizes (read once per dataset), after the dev carve and sampling.
+ * the same model and method (else of the same model; else {@link #DEFAULT_TRAIN_RATE}). A dry run never reads
+ * data nor touches the network (a registry dataset is not downloaded): the row counts come from the data report
+ * of a finished cell with the same data and sampling options (seed aside); a cell without one has an unknown time.
  */
 final class TimeEstimate {
     /** Sequences per second of a training step assumed without a measurement (2 cores, MiniLM, 2026-11). */
@@ -29,18 +24,22 @@ final class TimeEstimate {
     /** Reading, validating and tokenising the data, loading the model, saving it. */
     static final double SETUP_SECONDS = 30;
 
-    private final SparkSession spark;
     private final List<CellResult> finished;
-    private final Map<String, long[]> sizes = new HashMap<>();
 
-    TimeEstimate(SparkSession spark, List<CellResult> finished) {
-        this.spark = spark;
+    TimeEstimate(List<CellResult> finished) {
         this.finished = finished;
     }
 
-    /** Estimated seconds of {@code cell}, and how the speed was found. */
+    /** Estimated seconds of {@code cell} (NaN when its data sizes are not known yet), and how they were found. */
     record Estimate(double seconds, String speedSource) {
+        boolean known() {
+            return Double.isFinite(seconds);
+        }
+
         String text() {
+            if (!known()) {
+                return "unknown";
+            }
             long s = Math.round(seconds);
             return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
         }
@@ -48,23 +47,18 @@ final class TimeEstimate {
 
     Estimate of(AblationCell cell, boolean withProjection, int projectionRows) {
         TrainConfig c = cell.config();
-        DataConfig d = c.data();
         ScheduleConfig sc = c.schedule();
-        long[] split = sizes(c); // train, dev (0 = carved), test
-        long dev = split[1] > 0 ? split[1] : Math.min(Math.round(d.devSplit().fraction() * split[0]),
-                d.devSplit().maxRows());
-        long train = split[0] - (split[1] > 0 ? 0 : dev);
-        int classes = classes(d);
-        if (d.fewShot() > 0) {
-            train = Math.min(train, (long) d.fewShot() * classes);
-        } else {
-            train = Math.max(1, Math.round(train * d.fraction()));
+        Optional<long[]> rows = rows(c);
+        if (rows.isEmpty()) {
+            return new Estimate(Double.NaN, "data sizes known once a cell with the same data options has finished");
         }
+        long train = rows.get()[0];
+        long evalRows = rows.get()[1] + rows.get()[2];
         long steps = sc.steps() > 0 ? sc.steps() : (long) sc.epochs() * Math.max(1, train / sc.globalBatch());
         long evaluations = sc.evalEvery() > 0 ? steps / sc.evalEvery() + 1 : Math.max(1, sc.epochs());
         double[] rate = rate(c);
         double seconds = SETUP_SECONDS + steps * sc.globalBatch() / rate[0]
-                + evaluations * (dev + split[2]) / (rate[0] * EVAL_SPEEDUP)
+                + evaluations * evalRows / (rate[0] * EVAL_SPEEDUP)
                 + (withProjection ? 2.0 * projectionRows / (rate[0] * EVAL_SPEEDUP) : 0);
         return new Estimate(seconds, rate[1] > 0 ? String.format(Locale.ROOT, "%.1f seq/s measured on %d cells",
                 rate[0], (int) rate[1]) : String.format(Locale.ROOT, "%.0f seq/s assumed", rate[0]));
@@ -85,36 +79,29 @@ final class TimeEstimate {
         return new double[]{DEFAULT_TRAIN_RATE, 0};
     }
 
-    private int classes(DataConfig d) {
-        if (!d.labels().isEmpty()) {
-            return d.labels().size();
-        }
-        return d.usesRegistryDataset() ? DatasetRegistry.get(d.dataset()).labels().size() : 2;
+    /**
+     * {train, dev, reported} rows from the data report of a finished cell whose data options (all but the seed,
+     * which only picks rows) equal {@code c}'s; empty when there is none.
+     */
+    private Optional<long[]> rows(TrainConfig c) {
+        return finished.stream()
+                .filter(f -> sameData(f.cell().config().data(), c.data()))
+                .map(f -> new long[]{count(f, "train_rows"), count(f, "dev_rows"), count(f, "test_rows")})
+                .filter(r -> r[0] > 0)
+                .findFirst();
     }
 
-    /** {train rows, dev rows (0 when the dev split is carved), reported rows} of the cell's dataset. */
-    private long[] sizes(TrainConfig c) {
-        String key = c.data().usesRegistryDataset() ? c.data().dataset() : c.data().trainFile();
-        return sizes.computeIfAbsent(key, k -> read(c));
+    /** The options that decide the row counts; the seed only picks which rows. */
+    private static boolean sameData(DataConfig a, DataConfig b) {
+        return sizeOptions(a).equals(sizeOptions(b));
     }
 
-    /** Split sizes as read through the one data door ({@link DataPreparation#readSplit}). */
-    private long[] read(TrainConfig c) {
-        try {
-            String quarantine = Files.createTempDirectory("sparkcl-estimate").toUri().toString();
-            DataRequest request = c.data().request(quarantine);
-            long train = DataPreparation.readSplit(spark, request, "train").data().count();
-            if (!c.data().usesRegistryDataset()) {
-                return new long[]{train, 0, 0};
-            }
-            DatasetSpec spec = DatasetRegistry.get(c.data().dataset());
-            String reported = FeatureProjection.reportedSplit(c);
-            long test = DataPreparation.readSplit(spark, request, reported).data().count();
-            boolean ownDev = !reported.startsWith("dev") && spec.split("dev").filter(s -> s.labelled()).isPresent();
-            return new long[]{train, ownDev ? DataPreparation.readSplit(spark, request, "dev").data().count() : 0,
-                    test};
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static List<Object> sizeOptions(DataConfig d) {
+        return Arrays.asList(d.dataset(), d.trainFile(), d.devFile(), d.testFile(), d.fewShot(), d.fraction(),
+                d.devFraction(), d.devMaxRows());
+    }
+
+    private static long count(CellResult f, String field) {
+        return f.data().get(field) instanceof Number n ? n.longValue() : 0;
     }
 }

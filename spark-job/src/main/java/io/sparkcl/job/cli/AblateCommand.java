@@ -46,13 +46,13 @@ public final class AblateCommand implements Callable<Integer> {
         AblationGrid g = AblationGrid.read(grid, hadoop);
         String folder = output != null ? output : "ablations/" + new Path(grid).getName().replaceAll("\\.ya?ml$", "");
         Ablation ablation = new Ablation(g, folder, hadoop);
+        if (dryRun) {
+            AblateJob.dryRun(ablation, ctx.out()); // no Spark, no data, no network
+            return 0;
+        }
         try (SparkSession spark = SparkSessions.create("sparkcl ablate " + folder, master)) {
-            if (dryRun) {
-                AblateJob.dryRun(ablation, spark, ctx.out());
-            } else {
-                AblateJob.run(ablation, spark, AblateJob.trainOn(spark));
-                ctx.out().println("results in " + new Path(ablation.root(), "results"));
-            }
+            AblateJob.run(ablation, spark, AblateJob.trainOn(spark));
+            ctx.out().println("results in " + new Path(ablation.root(), "results"));
         }
         return 0;
     }

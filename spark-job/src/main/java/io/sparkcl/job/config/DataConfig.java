@@ -20,11 +20,14 @@ import static io.sparkcl.job.config.ConfigKey.*;
  * @param devMaxRows  at most this many rows carved
  * @param seed       seed of sampling, the dev carve, label noise and DualCL's label-name shuffles
  * @param partitions partitions of the cached rows (0 = Spark's default parallelism)
+ * @param shuffleLabelOrder DualCL training inputs put the label names in a per-example, per-epoch shuffled order
+ *                   ({@code --label-order shuffled}), else in the dataset's order
  */
 public record DataConfig(String dataset, String dataDir, String trainFile, String devFile, String testFile,
                          String format, String textColumn, String textPairColumn, String labelColumn,
                          List<String> labels, String maxBadRows, int fewShot, double fraction, double labelNoise,
-                         double devFraction, int devMaxRows, long seed, int partitions) implements Serializable {
+                         double devFraction, int devMaxRows, long seed, int partitions, boolean shuffleLabelOrder)
+        implements Serializable {
 
     /** The name of user data ({@code --train-file}, {@code --input}) when {@code --dataset} is not given. */
     public static final String USER_DATASET = "custom";
@@ -38,7 +41,7 @@ public record DataConfig(String dataset, String dataDir, String trainFile, Strin
                 r.get(FORMAT), r.get(TEXT_COLUMN), r.get(TEXT_PAIR_COLUMN), r.get(LABEL_COLUMN), r.list(LABELS),
                 r.get(MAX_BAD_ROWS), r.get(FEW_SHOT), r.get(FRACTION), r.get(LABEL_NOISE), r.get(DEV_FRACTION),
                 r.get(DEV_MAX_ROWS), r.get(SEED),
-                r.get(PARTITIONS));
+                r.get(PARTITIONS), "shuffled".equalsIgnoreCase(r.<String>get(LABEL_ORDER).trim()));
     }
 
     /** True when the data comes from the registry ({@code --dataset}), false for user files. */

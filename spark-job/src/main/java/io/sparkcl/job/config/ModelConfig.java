@@ -3,6 +3,7 @@ package io.sparkcl.job.config;
 import io.sparkcl.losses.Method;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.Pooling;
+import io.sparkcl.model.registry.ShippedModel;
 
 import java.io.Serializable;
 
@@ -19,6 +20,16 @@ import static io.sparkcl.job.config.ConfigKey.*;
  */
 public record ModelConfig(String model, ClassifierHead head, Pooling pooling, double dropout, int maxLength)
         implements Serializable {
+
+    /**
+     * The pooling the pre-trained checkpoint was trained with (registry models: MiniLM and e5 mean, bge [CLS]);
+     * [CLS] for a folder or the random model. With MiniLM, [CLS] is a weak starting feature: the README's "Why
+     * DualCL was below CE" measures it.
+     */
+    public static String defaultPooling(String model) {
+        Pooling p = model == null ? Pooling.CLS : ShippedModel.byName(model).map(ShippedModel::pooling).orElse(Pooling.CLS);
+        return p.name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     static ModelConfig from(ConfigValues r) {
         return new ModelConfig(r.get(MODEL), ClassifierHead.of(Method.parse(r.get(METHOD))),

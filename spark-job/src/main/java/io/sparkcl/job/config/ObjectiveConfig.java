@@ -10,8 +10,9 @@ import static io.sparkcl.job.config.ConfigKey.*;
 
 /**
  * The training objective: method, contrastive weight λ and temperature τ. Method-dependent defaults (the
- * README, "Command line", says where they come from): dualcl λ = 0.1, τ = 0.1 (τ as in Chen et al.'s
- * reference code); scl λ = 0.9, τ = 0.3 (Gunel et al.'s best setting); ce λ = 0, τ unused.
+ * README, "Command line", says where they come from): dualcl λ = 0.5, τ = 0.1 (the weighting and τ of Chen et
+ * al.'s reference code: (1−α)·CE + (α/2)·(L_z + L_θ) with α = 0.5 is half of CE + 0.5·(L_z + L_θ)); scl λ = 0.9,
+ * τ = 0.3 (Gunel et al.'s best setting); ce λ = 0, τ unused.
  */
 public record ObjectiveConfig(Method method, double lambda, double tau) implements Serializable {
 
@@ -23,7 +24,7 @@ public record ObjectiveConfig(Method method, double lambda, double tau) implemen
         return switch (method) {
             case SCL -> 0.9;
             case CE -> 0.0;
-            case DUALCL -> 0.1;
+            case DUALCL -> 0.5;
         };
     }
 

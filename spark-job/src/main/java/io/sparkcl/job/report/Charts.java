@@ -26,6 +26,8 @@ public final class Charts {
     private static final Logger LOG = LoggerFactory.getLogger(Charts.class);
     public static final int PANEL_WIDTH = 600;
     public static final int PANEL_HEIGHT = 420;
+    /** Marker size (pixels) of a line series that has a single point. */
+    static final int SINGLE_POINT_MARKER = 8;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -65,11 +67,21 @@ public final class Charts {
         return c;
     }
 
-    /** Adds a line series without markers; NaN points are left out. */
+    /**
+     * Adds a line series without markers; NaN points are left out. A series of one point (e.g. a run evaluated
+     * once) gets a marker instead, since a line needs two points.
+     */
     public static void line(XYChart chart, String name, double[] x, double[] y) {
         double[][] xy = finite(x, y);
-        if (xy[0].length > 0) {
-            chart.addSeries(name, xy[0], xy[1]).setMarker(SeriesMarkers.NONE);
+        if (xy[0].length == 0) {
+            return;
+        }
+        XYSeries series = chart.addSeries(name, xy[0], xy[1]);
+        if (xy[0].length == 1) {
+            series.setMarker(SeriesMarkers.CIRCLE);
+            chart.getStyler().setMarkerSize(Math.max(chart.getStyler().getMarkerSize(), SINGLE_POINT_MARKER));
+        } else {
+            series.setMarker(SeriesMarkers.NONE);
         }
     }
 

@@ -38,7 +38,7 @@ public final class ParameterUpdater implements Checkpointable {
             long[] range = layout.wordEmbeddingRange();
             adamw.freezeRange(range[0], range[1]);
         }
-        this.schedule = new LearningRateSchedule(s.lr(), s.warmupSteps(totalSteps), totalSteps);
+        this.schedule = s.schedule(totalSteps);
         this.maxGradNorm = s.maxGradNorm();
     }
 

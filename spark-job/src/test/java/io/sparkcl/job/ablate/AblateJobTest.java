@@ -108,7 +108,7 @@ class AblateJobTest {
         // A new invocation (new Ablation object, same folder) trains only the 7 other cells.
         Ablation second = new Ablation(AblationGrid.parse(grid(1e-3), "grid.yaml"), folder.toUri().toString(), conf);
         ByteArrayOutputStream dry = new ByteArrayOutputStream();
-        AblateJob.dryRun(second, spark, new PrintStream(dry, true, StandardCharsets.UTF_8));
+        AblateJob.dryRun(second, new PrintStream(dry, true, StandardCharsets.UTF_8));
         String listing = dry.toString(StandardCharsets.UTF_8);
         assertTrue(listing.contains("7 cells to train"), listing);
         assertEquals(5, listing.lines().filter(l -> l.contains(" finished ")).count(), listing);

@@ -30,6 +30,6 @@ class ReadmeOptionsTest {
     void generatedTableHasOneRowPerOption() {
         String md = OptionsReference.markdown();
         assertEquals(ConfigKey.values().length + 3, md.lines().count(), md);
-        assertTrue(md.contains("| `--lambda λ` | train | 0.1 for dualcl, 0.9 for scl |"), md);
+        assertTrue(md.contains("| `--lambda λ` | train | 0.5 for dualcl, 0.9 for scl |"), md);
     }
 }

@@ -63,7 +63,7 @@ class SparkClCliTest {
     void helpShowsDefaults() {
         String help = run("train", "--help").out();
         assertTrue(help.contains("Default: dualcl"), help);
-        assertTrue(help.contains("0.1 for dualcl, 0.9 for scl"), help);
+        assertTrue(help.contains("0.5 for dualcl, 0.9 for scl"), help);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sparkcl.job.config;
 
+import io.sparkcl.model.encoder.Pooling;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class TrainConfigTest {
         TrainConfig dual = TrainConfig.from(new ConfigValues(), LocalDateTime.of(2026, 1, 2, 3, 4, 5));
         assertEquals("sst2", dual.data().dataset());
         assertEquals("dualcl", dual.objective().method().id());
-        assertEquals(0.1, dual.objective().lambda());
+        assertEquals(0.5, dual.objective().lambda(), "the DualCL reference code's weighting");
         assertEquals(0.1, dual.objective().tau());
         assertEquals(3, dual.schedule().epochs());
         assertEquals(0, dual.schedule().steps());
@@ -46,6 +47,40 @@ class TrainConfigTest {
     void saveTotalLimitReachesTheRunPart() {
         assertEquals(1, TrainConfig.builder().build().run().saveTotalLimit(), "one resumable checkpoint by default");
         assertEquals(3, TrainConfig.builder().set(ConfigKey.SAVE_TOTAL_LIMIT, "3").build().run().saveTotalLimit());
+    }
+
+    @Test
+    void poolingDefaultsToTheModelsOwn() {
+        assertEquals(Pooling.MEAN, TrainConfig.builder().build().model().pooling(), "MiniLM, the default model");
+        assertEquals(Pooling.MEAN, TrainConfig.builder().set(ConfigKey.MODEL, "e5-small-v2").build().model().pooling());
+        assertEquals(Pooling.CLS, TrainConfig.builder().set(ConfigKey.MODEL, "bge-small-en-v1.5").build().model()
+                .pooling());
+        assertEquals(Pooling.CLS, TrainConfig.builder().set(ConfigKey.MODEL, "tiny-random").build().model().pooling());
+        assertEquals(Pooling.CLS, TrainConfig.builder().set(ConfigKey.MODEL, "/models/my-bert").build().model()
+                .pooling(), "a folder: [CLS], as BERT classification heads");
+        assertEquals(Pooling.CLS, TrainConfig.builder().set(ConfigKey.POOLING, "CLS").build().model().pooling(),
+                "a given pooling wins");
+        assertEquals("mean", TrainConfig.builder().build().toMap().get("pooling"), "config.yaml records the choice");
+    }
+
+    @Test
+    void lrScheduleAndLabelOrderReachTheirParts() {
+        TrainConfig d = TrainConfig.builder().set(ConfigKey.LR, "1e-4").steps(100).build();
+        assertTrue(d.data().shuffleLabelOrder(), "DualCL label names shuffled by default");
+        assertEquals(0.0, d.optim().schedule(100).at(0), "linear warm-up from 0");
+        assertEquals(1e-4, d.optim().schedule(100).at(10), 1e-12, "peak after 10% warm-up");
+        assertEquals(0.5e-4, d.optim().schedule(100).at(55), 1e-12, "then linear decay");
+
+        TrainConfig c = TrainConfig.builder().set(ConfigKey.LR, "1e-5").set(ConfigKey.LR_SCHEDULE, "Constant")
+                .set(ConfigKey.LABEL_ORDER, "fixed").build();
+        for (long step : new long[]{0, 1, 50, 99}) {
+            assertEquals(1e-5, c.optim().schedule(100).at(step), "constant rate at step " + step);
+        }
+        assertFalse(c.data().shuffleLabelOrder());
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TrainConfig.builder().set(ConfigKey.LR_SCHEDULE, "cosine").build());
+        assertTrue(e.getMessage().contains("--lr-schedule") && e.getMessage().contains("cosine"), e.getMessage());
     }
 
     @Test

@@ -86,6 +86,7 @@ public final class TrainingDataBuilder {
     /** Tokenises the splits and caches them as compact rows in {@code partitions} partitions. */
     public TrainingData tokenize(TokenizerSpec tokenizer) {
         boolean dual = model.head().labelAwareInput();
+        boolean shuffled = dual && config.shuffleLabelOrder();
         long seed = config.seed();
         List<String> labels = labels();
         List<String> labelTexts = labelTexts();
@@ -93,7 +94,8 @@ public final class TrainingDataBuilder {
         int partitions = partitions(spark, config.partitions());
         TokenizationStep step = new TokenizationStep(tokenizer, model.maxLength());
         Map<Integer, JavaRDD<TrainingRow>> epochs = new HashMap<>();
-        TokenizedData t0 = step.apply(dual ? LabelAwareInput.forTraining(train, labelTexts, seed, 0) : train);
+        TokenizedData t0 = step.apply(shuffled ? LabelAwareInput.forTraining(train, labelTexts, seed, 0)
+                : dual ? LabelAwareInput.forEvaluation(train, labelTexts) : train);
         JavaRDD<TrainingRow> trainRows = numbered(t0.data(), partitions);
         epochs.put(0, trainRows);
         int[] trainLabels = labelsByIndex(trainRows);
@@ -109,7 +111,7 @@ public final class TrainingDataBuilder {
         LOG.info("data: {} training rows ({} truncated to {} tokens), dev {}, test {}, {} bad rows quarantined",
                 trainLabels.length, t0.truncatedRows(), model.maxLength(), report.getOrDefault("dev_rows", "none"),
                 report.getOrDefault("test_rows", "none"), prepared.quarantine().totalBadRows());
-        java.util.function.IntFunction<JavaRDD<TrainingRow>> perEpoch = !dual ? null : epoch -> {
+        java.util.function.IntFunction<JavaRDD<TrainingRow>> perEpoch = !shuffled ? null : epoch -> {
             JavaRDD<TrainingRow> cached = epochs.get(epoch);
             if (cached != null) {
                 return cached;
