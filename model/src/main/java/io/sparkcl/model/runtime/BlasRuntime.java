@@ -56,6 +56,29 @@ public final class BlasRuntime {
         }
     }
 
+    /**
+     * Sets the native threads of this JVM's GEMMs (BLAS) and of libnd4j's other operations (process-wide), on ND4J's
+     * CPU backend only; returns the BLAS thread count before, or 0 on another backend (nothing changed).
+     */
+    public static int useThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (!Nd4j.getEnvironment().isCPU()) {
+            return 0;
+        }
+        int before = Nd4j.factory().blas().getMaxThreads();
+        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        return before;
+    }
+
+    /** The BLAS thread count in use (0 when ND4J's backend is not the CPU one). */
+    public static int threads() {
+        return Nd4j.getEnvironment().isCPU() ? Nd4j.factory().blas().getMaxThreads() : 0;
+    }
+
     /** Loads ND4J's backend if needed and reports the BLAS it uses; the core type costs a child JVM (~1 s). */
     public static Report describe() {
         Nd4j.getExecutioner(); // loads libnd4jcpu and with it OpenBLAS

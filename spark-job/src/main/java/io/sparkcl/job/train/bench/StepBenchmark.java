@@ -88,6 +88,7 @@ public final class StepBenchmark {
                             + "(%d partitions), %d cores%n", sh.model, start.params().length, sh.method, sh.batch, sh.micro,
                     sh.seqLen, sh.steps, sh.warmup, master, parts, Runtime.getRuntime().availableProcessors());
 
+            int referenceThreads = io.sparkcl.model.runtime.BlasRuntime.threads();
             double[] refBefore = referenceStepsMs(config, rows, start, sh.warmup);
 
             JavaRDD<TrainingRow> rdd = jsc.parallelize(rows, parts).cache();
@@ -97,8 +98,12 @@ public final class StepBenchmark {
             new ExactTrainer().train(new TrainingRun(jsc, config, data, start,
                     new RunFolder(config.run().output(), jsc.hadoopConfiguration()), FaultInjection.NONE));
             List<Map<String, Object>> metrics = metrics(dir.resolve("exact/metrics.jsonl")).subList(sh.warmup, sh.steps);
-            // the reference runs before and after the exact trainer, so a change of machine load shows
+            // the reference runs before and after the exact trainer, so a change of machine load shows; with the
+            // native threads it had (the trainer's tasks set spark.task.cpus threads in this JVM: TaskThreads)
+            int taskThreads = io.sparkcl.model.runtime.BlasRuntime.useThreads(Math.max(1, referenceThreads));
             double[] refAfter = referenceStepsMs(config, rows, start, sh.warmup);
+            out.printf(Locale.ROOT, "  native threads: reference %d, exact trainer's tasks %d each%n",
+                    referenceThreads, taskThreads);
             report(out, sh.batch, refBefore, refAfter, metrics);
         } finally {
             spark.stop();

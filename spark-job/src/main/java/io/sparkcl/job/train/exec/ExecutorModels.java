@@ -84,6 +84,7 @@ public final class ExecutorModels {
      */
     public static Lease lease(ModelSpec spec, long version, Broadcast<float[]> params) {
         GpuBinding.bindTaskThread();
+        TaskThreads.limitToTaskCpus();
         Shared s = shared(spec);
         long loadNanos = 0;
         s.lock.readLock().lock();
