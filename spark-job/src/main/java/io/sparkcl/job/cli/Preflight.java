@@ -74,7 +74,8 @@ final class Preflight {
         try {
             new DatasetDownloader(root, conf).ensureAvailable(dataset);
         } catch (DatasetException e) {
-            throw new CliException(e.getMessage() + rootCause(e));
+            // before Spark, like every other error the user fixes by choosing another option or data root
+            throw new ConfigException(ConfigKey.DATASET, e.getMessage() + rootCause(e));
         }
     }
 

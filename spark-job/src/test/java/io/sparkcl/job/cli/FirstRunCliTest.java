@@ -47,6 +47,31 @@ class FirstRunCliTest {
     }
 
     @Test
+    void aRegistryDatasetThatCannotBeDownloadedIsAUsageErrorInOneLine() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("empty-data"));
+        Path out = tmp.resolve("no-network-run");
+        String property = "sparkcl.download.baseUrl";
+        String before = System.getProperty(property);
+        System.setProperty(property, "http://127.0.0.1:9/refused/"); // no network: the connection is refused
+        SparkClCliTest.Result r;
+        try {
+            r = run("train", "--dataset", "trec", "--data-dir", data.toUri().toString(), "--model", "tiny-random",
+                    "--output", out.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--dataset: cannot download dataset 'trec'") && r.err().contains("--data-dir"),
+                r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(out), "no run folder is left behind");
+    }
+
+    @Test
     void zeroStepsIsReportedAsASteps() {
         SparkClCliTest.Result r = run("train", "--train-file", "t.jsonl", "--steps", "0", "--print-config");
         assertEquals(2, r.code());
