@@ -147,6 +147,9 @@ class AblateJobTest {
         }
         Map<String, Object> cellJson = json.readValue(results.resolve("cells/seed=2__global-batch=8__method=dualcl.json")
                 .toFile(), Map.class);
+        // the table says how its models were chosen, as the cells' runs did it
+        String rule = (String) ((Map<?, ?>) cellJson.get("selected_model")).get("rule");
+        assertTrue(md.contains("chosen by: " + rule + ";"), rule + "\n" + md);
         assertEquals(Map.of("seed", 2, "global-batch", 8, "method", "dualcl"), cellJson.get("grid_values"));
         assertPng(results.resolve("plots/accuracy-vs-batch.png"), 600, 420);
         assertPng(results.resolve("plots/learning-curves-1-global-batch_4.png"), 1800, 420);
