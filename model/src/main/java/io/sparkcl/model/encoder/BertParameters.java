@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -152,6 +153,7 @@ public final class BertParameters {
         if (Nd4j.getEnvironment().isCPU() && flat.dataType() == DataType.FLOAT) {
             // one bulk copy into the native buffer (this runs per step on every executor)
             flat.data().asNioFloat().duplicate().position(0).put(values);
+            Reference.reachabilityFence(flat); // the view does not keep the array (and its native buffer) alive
         } else {
             flat.assign(Nd4j.createFromArray(values).reshape(flat.shape()));
         }

@@ -14,6 +14,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.Reference;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -175,6 +176,9 @@ public final class AdamW {
                 vb.put(at, va, 0, len);
             }
         });
+        // the buffer views do not keep the arrays alive: the collector must not free a native buffer mid-pass
+        Reference.reachabilityFence(params);
+        Reference.reachabilityFence(grads);
     }
 
     /** Other data types (the float64 reference) and backends: ND4J operations on views of each chunk. */

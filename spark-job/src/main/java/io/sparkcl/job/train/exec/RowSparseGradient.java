@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -70,6 +71,8 @@ public final class RowSparseGradient implements Serializable {
         for (int i = 0; i < rows.length; i++) {
             g.position((int) (tableOffset + (long) rows[i] * width)).get(values, i * width, width);
         }
+        // the view does not keep the array alive: without this the collector may free its native buffer mid-copy
+        Reference.reachabilityFence(flatGrad);
         return new RowSparseGradient(tableOffset, tableRows, width, length, dense, rows, values);
     }
 
