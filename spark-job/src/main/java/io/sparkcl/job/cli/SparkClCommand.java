@@ -38,8 +38,8 @@ public final class SparkClCommand implements Runnable {
         CommandLine root = new CommandLine(new SparkClCommand());
         root.addSubcommand("help", new CommandLine.HelpCommand());
         root.addSubcommand(withConfig(new TrainCommand(ctx), ConfigKey.Scope.TRAIN));
-        root.addSubcommand(withConfig(new EvaluateCommand(), ConfigKey.Scope.EVALUATE));
-        root.addSubcommand(withConfig(new PredictCommand(), ConfigKey.Scope.PREDICT));
+        root.addSubcommand(InferenceCommand.evaluate());
+        root.addSubcommand(InferenceCommand.predict());
         root.addSubcommand(withConfig(new PromoteCommand(), ConfigKey.Scope.PROMOTE));
         root.addSubcommand(new CommandLine(new AblateCommand(ctx)));
         CommandLine datasets = new CommandLine(new DatasetsCommand(ctx));
@@ -47,13 +47,7 @@ public final class SparkClCommand implements Runnable {
         datasets.addSubcommand(new DatasetsCommand.ShowCommand(ctx));
         datasets.addSubcommand(new DatasetsCommand.DownloadCommand(ctx));
         root.addSubcommand(datasets);
-        CommandLine bench = new CommandLine(new BenchCommand());
-        bench.addSubcommand(new BenchCommand.Encoder(ctx));
-        bench.addSubcommand(new BenchCommand.Losses(ctx));
-        bench.addSubcommand(new BenchCommand.Modes(ctx));
-        bench.addSubcommand(new BenchCommand.TrainMemory(ctx));
-        bench.addSubcommand(new BenchCommand.Step(ctx));
-        root.addSubcommand(bench);
+        root.addSubcommand(BenchCommand.command(ctx));
         root.setOut(new java.io.PrintWriter(ctx.out(), true));
         root.setErr(new java.io.PrintWriter(ctx.err(), true));
         root.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd));

@@ -146,18 +146,6 @@ public final class LoopbackCluster implements AutoCloseable {
         return "spark://127.0.0.1:" + masterPort;
     }
 
-    public int webUiPort() {
-        return webUiPort;
-    }
-
-    public Path stateDir() {
-        return stateDir;
-    }
-
-    public int workerCount() {
-        return workers.size();
-    }
-
     /** Workers the master reports ALIVE, from its JSON status page; -1 while the master does not answer. */
     public int aliveWorkers() {
         try {

@@ -4,6 +4,7 @@ import io.sparkcl.datasets.sampling.DevSplit;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,7 +16,7 @@ import java.util.Set;
  */
 public enum ConfigKey {
     // ---- data
-    DATASET("dataset", ValueType.STRING, "NAME", "sst2",
+    DATASET("dataset", ValueType.STRING, "NAME",
             "Registry dataset (see `sparkcl datasets list`); with --train-file it only names your data in reports.",
             Scope.ALL,
             "sst2", null),
@@ -36,19 +37,19 @@ public enum ConfigKey {
             "File to predict on (any reader format; labels not needed) instead of a dataset split.",
             EnumSet.of(Scope.PREDICT),
             null, null),
-    SPLIT("split", ValueType.STRING, "NAME", "test",
+    SPLIT("split", ValueType.STRING, "NAME",
             "Split of --dataset to evaluate or predict on (train, dev, test, …).",
             EnumSet.of(Scope.EVALUATE, Scope.PREDICT),
             "test", Checks.notBlank()),
     FORMAT("format", ValueType.STRING, "FMT", "from the file extension",
             "Format of your files: json, jsonl, csv, tsv or parquet.", Scope.ALL,
             null, Checks.oneOf("json", "jsonl", "csv", "tsv", "parquet")),
-    TEXT_COLUMN("text-column", ValueType.STRING, "COL", "text", "Column holding the text in your files.", Scope.ALL,
+    TEXT_COLUMN("text-column", ValueType.STRING, "COL", "Column holding the text in your files.", Scope.ALL,
             "text", Checks.notBlank()),
     TEXT_PAIR_COLUMN("text-pair-column", ValueType.STRING, "COL", null,
             "Column holding the second text of sentence-pair tasks.", Scope.ALL,
             null, null),
-    LABEL_COLUMN("label-column", ValueType.STRING, "COL", "label", "Column holding the label in your files.",
+    LABEL_COLUMN("label-column", ValueType.STRING, "COL", "Column holding the label in your files.",
             Scope.TRAIN_EVAL,
             "label", Checks.notBlank()),
     ID_COLUMN("id-column", ValueType.STRING, "COL", "id, when the input has that column",
@@ -60,18 +61,18 @@ public enum ConfigKey {
             "Label names in a fixed order (the class ids); DualCL puts these words in front of every text.",
             Scope.TRAIN_EVAL,
             null, Checks.labelList()),
-    MAX_BAD_ROWS("max-bad-rows", ValueType.STRING, "N|F", "0.01",
+    MAX_BAD_ROWS("max-bad-rows", ValueType.STRING, "N|F",
             "Bad rows allowed before the job fails: a count (100) or a fraction of the rows (0.01 or 1%). "
                     + "Bad rows always go to the quarantine folder.", Scope.ALL,
             "0.01", Checks.badRows()),
 
     // ---- model and objective
-    MODEL("model", ValueType.STRING, "NAME|DIR", "all-minilm-l6-v2",
+    MODEL("model", ValueType.STRING, "NAME|DIR",
             "Train: registry model (tiny-random, all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2) or a HuggingFace "
                     + "folder. Evaluate/predict: a fine-tuned model folder (RUN/model).",
             EnumSet.of(Scope.TRAIN, Scope.EVALUATE, Scope.PREDICT),
             "all-minilm-l6-v2", Checks.notBlank()),
-    METHOD("method", ValueType.STRING, "ce|scl|dualcl", "dualcl",
+    METHOD("method", ValueType.STRING, "ce|scl|dualcl",
             "Objective: cross-entropy, CE + supervised contrastive (Gunel et al.), or dual contrastive (Chen et al.).",
             Scope.TRAIN_ONLY,
             "dualcl", Checks.method()),
@@ -87,24 +88,23 @@ public enum ConfigKey {
             "Sentence feature: the [CLS] token (the papers) or the mean over tokens (what MiniLM and e5 were "
                     + "trained with). For dualcl it is z of the logits z·θ.", Scope.TRAIN_ONLY,
             null, Checks.oneOf("cls", "mean")),
-    LABEL_ORDER("label-order", ValueType.STRING, "shuffled|fixed", "shuffled",
+    LABEL_ORDER("label-order", ValueType.STRING, "shuffled|fixed",
             "DualCL training inputs: the label names in front of each text in an order shuffled per example and "
                     + "epoch, or always in the dataset's label order (as the reference code's current version). "
                     + "Evaluation always uses the dataset's order.", Scope.TRAIN_ONLY,
             "shuffled", Checks.oneOf("shuffled", "fixed")),
-    FREEZE_EMBEDDINGS("freeze-embeddings", ValueType.BOOLEAN, null, "false",
-            "Keep the word-embedding matrix fixed (fewer gradients to synchronise).", Scope.TRAIN_ONLY,
-            false, null),
+    FREEZE_EMBEDDINGS("freeze-embeddings",
+            "Keep the word-embedding matrix fixed (fewer gradients to synchronise).", Scope.TRAIN_ONLY),
     DROPOUT("dropout", ValueType.DOUBLE, "P", "the model's own (0.1)",
             "Hidden and attention dropout probability, in [0,1).", Scope.TRAIN_ONLY,
             null, Checks.probability()),
-    MAX_LENGTH("max-length", ValueType.INT, "N", "128",
+    MAX_LENGTH("max-length", ValueType.INT, "N",
             "Maximum tokens per input (label words included for dualcl); longer inputs are truncated and counted.",
             Scope.ALL,
             128, Checks.range(8, Checks.MAX_POSITIONS)),
 
     // ---- optimisation
-    GLOBAL_BATCH("global-batch", ValueType.INT, "B", "32",
+    GLOBAL_BATCH("global-batch", ValueType.INT, "B",
             "Rows per optimizer step over all executors; the contrastive term sees the whole global batch.",
             Scope.TRAIN_ONLY,
             32, Checks.atLeast(1)),
@@ -119,32 +119,32 @@ public enum ConfigKey {
             null, Checks.atLeast(1)),
     LR("lr", ValueType.DOUBLE, "LR", "2e-5", "Peak learning rate of AdamW.", Scope.TRAIN_ONLY,
             2e-5, Checks.positive()),
-    WARMUP("warmup", ValueType.DOUBLE, "W", "0.1",
+    WARMUP("warmup", ValueType.DOUBLE, "W",
             "Linear warm-up: a fraction of the steps if < 1, else a number of steps; then linear decay to 0.",
             Scope.TRAIN_ONLY,
             0.1, Checks.nonNegative()),
-    LR_SCHEDULE("lr-schedule", ValueType.STRING, "linear|constant", "linear",
+    LR_SCHEDULE("lr-schedule", ValueType.STRING, "linear|constant",
             "Learning-rate schedule: linear (warm-up over --warmup, then linear decay to 0) or constant (the peak "
                     + "rate at every step, no warm-up or decay, as the DualCL reference code).", Scope.TRAIN_ONLY,
             "linear", Checks.oneOf("linear", "constant")),
-    WEIGHT_DECAY("weight-decay", ValueType.DOUBLE, "WD", "0.01",
+    WEIGHT_DECAY("weight-decay", ValueType.DOUBLE, "WD",
             "AdamW weight decay (not applied to biases and LayerNorm).", Scope.TRAIN_ONLY,
             0.01, Checks.nonNegative()),
-    MAX_GRAD_NORM("max-grad-norm", ValueType.DOUBLE, "N", "1.0",
+    MAX_GRAD_NORM("max-grad-norm", ValueType.DOUBLE, "N",
             "Clip the global gradient norm to this value (0 = no clipping).", Scope.TRAIN_ONLY,
             1.0, Checks.nonNegative()),
-    SEED("seed", ValueType.LONG, "S", "42",
+    SEED("seed", ValueType.LONG, "S",
             "Seed of initialisation, data order, sampling, label noise and dropout.", Scope.TRAIN_ONLY,
             42L, null),
 
     // ---- training mode (see spark-job/README-shared.md)
-    MODE("mode", ValueType.STRING, "exact|shared", "exact",
+    MODE("mode", ValueType.STRING, "exact|shared",
             "exact: synchronous global-batch steps (every negative, independent of the executors); shared "
                     + "(experimental, see spark-job/README-shared.md): DL4J's asynchronous parameter server (each "
                     + "executor trains on --global-batch / executors rows, its own negatives only, whole epochs).",
             Scope.TRAIN_ONLY,
             "exact", Checks.oneOf("exact", "shared")),
-    PS_PORT("ps-port", ValueType.INT, "PORT", "40311", "Shared mode: UDP port of the parameter server on the driver;"
+    PS_PORT("ps-port", ValueType.INT, "PORT", "Shared mode: UDP port of the parameter server on the driver;"
             + " executors use the next free ports above it.", Scope.TRAIN_ONLY, 40311, Checks.range(1024, 65335)),
     PS_NETWORK("ps-network", ValueType.STRING, "CIDR", "the driver's network (127.0.0.0/8 on loopback)", "Shared mode:"
             + " the executors' network (e.g. 10.0.0.0/16); each executor binds to its address in it.", Scope.TRAIN_ONLY,
@@ -165,13 +165,13 @@ public enum ConfigKey {
             "Flip this fraction of training labels uniformly to another class (robustness experiments), in [0,1).",
             Scope.TRAIN_ONLY,
             0.0, Checks.probability()),
-    DEV_FRACTION("dev-fraction", ValueType.DOUBLE, "F", "0.1",
+    DEV_FRACTION("dev-fraction", ValueType.DOUBLE, "F",
             "Model selection split when the dataset has no dev split of its own (or reports on its dev split "
                     + "because its test labels are hidden): carve this seeded, stratified share of the training rows, "
                     + "in [0,1); 0 = no selection (the final model is kept). The test split is never used to choose.",
             Scope.TRAIN_ONLY,
             DevSplit.DEFAULT_FRACTION, Checks.probability()),
-    DEV_MAX_ROWS("dev-max-rows", ValueType.INT, "N", "1000", "At most this many training rows are carved as the dev split.",
+    DEV_MAX_ROWS("dev-max-rows", ValueType.INT, "N", "At most this many training rows are carved as the dev split.",
             Scope.TRAIN_ONLY,
             DevSplit.DEFAULT_MAX_ROWS, Checks.atLeast(1)),
 
@@ -179,16 +179,16 @@ public enum ConfigKey {
     EVAL_EVERY("eval-every", ValueType.LONG, "N", "0 (end of each epoch)",
             "Evaluate on dev/test every N steps.", Scope.TRAIN_ONLY,
             0L, Checks.atLeast(0)),
-    EVAL_BATCH("eval-batch", ValueType.INT, "N", "64", "Rows per inference pass during evaluation and prediction.",
+    EVAL_BATCH("eval-batch", ValueType.INT, "N", "Rows per inference pass during evaluation and prediction.",
             Scope.ALL,
             64, Checks.atLeast(1)),
-    CHECKPOINT_EVERY("checkpoint-every", ValueType.LONG, "N", "100",
+    CHECKPOINT_EVERY("checkpoint-every", ValueType.LONG, "N",
             "Write the resumable checkpoint every N steps (0 = only at the end).", Scope.TRAIN_ONLY,
             100L, Checks.atLeast(0)),
-    LOG_EVERY("log-every", ValueType.LONG, "N", "10", "Progress line (loss, sequences/s, ETA) every N steps.",
+    LOG_EVERY("log-every", ValueType.LONG, "N", "Progress line (loss, sequences/s, ETA) every N steps.",
             Scope.TRAIN_ONLY,
             10L, Checks.atLeast(1)),
-    SAVE_TOTAL_LIMIT("save-total-limit", ValueType.INT, "N", "1",
+    SAVE_TOTAL_LIMIT("save-total-limit", ValueType.INT, "N",
             "Resumable checkpoints kept (newest first; older ones are the fallback when the newest is damaged). "
                     + "Each holds parameters and optimizer state, 3x the model's size.", Scope.TRAIN_ONLY,
             1, Checks.atLeast(1)),
@@ -197,12 +197,10 @@ public enum ConfigKey {
                     + "Predict: where to write the predictions (required). Promote: where to write promotion.json "
                     + "(optional).", Scope.ALL,
             null, Checks.notBlank()),
-    OUTPUT_FORMAT("output-format", ValueType.STRING, "parquet|csv", "parquet", "Format of the predictions.",
+    OUTPUT_FORMAT("output-format", ValueType.STRING, "parquet|csv", "Format of the predictions.",
             EnumSet.of(Scope.PREDICT),
             "parquet", Checks.oneOf("parquet", "csv")),
-    RESUME("resume", ValueType.BOOLEAN, null, "false",
-            "Continue the run in --output from its last checkpoint.", Scope.TRAIN_ONLY,
-            false, null),
+    RESUME("resume", "Continue the run in --output from its last checkpoint.", Scope.TRAIN_ONLY),
     PARTITIONS("partitions", ValueType.INT, "N", "0 (Spark's default parallelism)",
             "Partitions of the cached training and evaluation rows.", Scope.ALL,
             0, Checks.atLeast(0)),
@@ -223,7 +221,7 @@ public enum ConfigKey {
             "Promote only if the candidate's dev metric exceeds the current model's by more than M (>= 0).",
             EnumSet.of(Scope.PROMOTE),
             0.0, Checks.nonNegative()),
-    METRIC("metric", ValueType.STRING, "accuracy|macro-f1", "accuracy",
+    METRIC("metric", ValueType.STRING, "accuracy|macro-f1",
             "Dev metric that decides a promotion.", EnumSet.of(Scope.PROMOTE),
             "accuracy", Checks.oneOf("accuracy", "macro-f1"));
 
@@ -237,13 +235,19 @@ public enum ConfigKey {
     }
 
     private final String key;
-    private final ValueType type;
-    private final String paramLabel;
-    private final String defaultText;
-    private final String help;
-    private final Set<Scope> scopes;
-    private final Object defaultValue;
-    private final Rule rule;
+    private final Definition definition;
+
+    /**
+     * What the table says of an option besides its name.
+     *
+     * @param paramLabel   placeholder shown in help ({@code null} for flags)
+     * @param defaultText  the default as shown to users ({@code null}: none)
+     * @param defaultValue the parsed default (null: none, or one that depends on other options)
+     * @param rule         the check of a given value (null: any value of the type)
+     */
+    private record Definition(ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes,
+                              Object defaultValue, Rule rule) {
+    }
 
     /** A value check of one option on its own; rules that relate options live in the typed config parts. */
     @FunctionalInterface
@@ -252,25 +256,23 @@ public enum ConfigKey {
         void check(ConfigKey key, Object value);
     }
 
-    /** An option without a typed default or a rule (its default, if any, depends on other options). */
-    ConfigKey(String key, ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes) {
-        this(key, type, paramLabel, defaultText, help, scopes, null, null);
+    /** An option whose default is shown as the typed default itself. */
+    ConfigKey(String key, ValueType type, String paramLabel, String help, Set<Scope> scopes, Object defaultValue,
+              Rule rule) {
+        this(key, type, paramLabel, String.valueOf(Objects.requireNonNull(defaultValue, key)), help, scopes,
+                defaultValue, rule);
     }
 
-    /**
-     * @param defaultValue the parsed default (null: none, or one that depends on other options)
-     * @param rule         the check of a given value (null: any value of the type)
-     */
+    /** An option whose shown default is not just its typed default: none, derived from other options, or worded. */
     ConfigKey(String key, ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes,
               Object defaultValue, Rule rule) {
         this.key = key;
-        this.type = type;
-        this.paramLabel = paramLabel;
-        this.defaultText = defaultText;
-        this.help = help;
-        this.scopes = scopes;
-        this.defaultValue = defaultValue;
-        this.rule = rule;
+        this.definition = new Definition(type, paramLabel, defaultText, help, scopes, defaultValue, rule);
+    }
+
+    /** A flag: a boolean option, off unless given ({@code --resume}, or {@code resume: true} in YAML). */
+    ConfigKey(String key, String help, Set<Scope> scopes) {
+        this(key, ValueType.BOOLEAN, null, "false", help, scopes, false, null);
     }
 
     /** The name without dashes, as used in YAML files. */
@@ -284,37 +286,37 @@ public enum ConfigKey {
     }
 
     public ValueType type() {
-        return type;
+        return definition.type();
     }
 
     /** Placeholder shown in help ({@code null} for flags). */
     public String paramLabel() {
-        return paramLabel;
+        return definition.paramLabel();
     }
 
     /** The default as shown to users ({@code null}: none). */
     public String defaultText() {
-        return defaultText;
+        return definition.defaultText();
     }
 
     public String help() {
-        return help;
+        return definition.help();
     }
 
     /** The typed default (String, Integer, Long, Double, Boolean), or null when there is none or it is derived. */
     public Object defaultValue() {
-        return defaultValue;
+        return definition.defaultValue();
     }
 
     /** Checks a parsed value of this option (no-op for options without a rule); the one place of each check. */
     public void check(Object value) {
-        if (rule != null && value != null) {
-            rule.check(this, value);
+        if (definition.rule() != null && value != null) {
+            definition.rule().check(this, value);
         }
     }
 
     public boolean appliesTo(Scope scope) {
-        return scopes.contains(scope);
+        return definition.scopes().contains(scope);
     }
 
     public static Optional<ConfigKey> byKey(String name) {

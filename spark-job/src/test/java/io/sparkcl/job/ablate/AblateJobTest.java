@@ -3,13 +3,12 @@ package io.sparkcl.job.ablate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcl.job.config.ConfigException;
 import io.sparkcl.job.config.TrainConfig;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.TestData;
-import io.sparkcl.job.train.TestSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -36,19 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * writes its tables, per-cell JSON and plots.
  */
 class AblateJobTest {
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     static String grid(double lr) {
         return "fixed:\n"
@@ -86,14 +76,14 @@ class AblateJobTest {
             if (trained.size() + 1 == stopAt) {
                 throw new IllegalStateException("stopped by the test");
             }
-            AblateJob.trainOn(spark).train(config);
+            AblateJob.trainOn(SPARK.session()).train(config);
             trained.add(Path.of(java.net.URI.create(config.run().output())).getFileName().toString());
         }
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void interruptedAblationResumesWithoutRetrainingAndWritesTablesAndPlots() throws Exception {
+    void interruptedAblationResumesWithoutRetrainingAndWritesTablesAndPlots(SparkSession spark) throws Exception {
         Path folder = tmp.resolve("ablation");
         Configuration conf = new Configuration();
         AblationGrid grid = AblationGrid.parse(grid(1e-3), "grid.yaml");

@@ -7,6 +7,7 @@ import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
 import io.findify.s3mock.S3Mock;
 import io.sparkcl.datasets.DatasetsTool;
+import io.sparkcl.job.train.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,7 +37,19 @@ import static org.junit.jupiter.api.Assertions.*;
 class S3ADatasetsTest {
     static S3Mock server;
     static int port;
-    static SparkSession spark;
+
+    /** Reads {@link #port}, so it starts after {@link #start()}. */
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2).with(b -> b
+            .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + port)
+            .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
+            .config("spark.hadoop.fs.s3a.path.style.access", "true")
+            .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
+            .config("spark.hadoop.fs.s3a.access.key", "test").config("spark.hadoop.fs.s3a.secret.key", "test")
+            .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+            .config("spark.hadoop.fs.s3a.change.detection.version.required", "false")
+            .config("spark.hadoop.fs.s3a.list.version", "1")
+            .config("spark.hadoop.fs.s3a.attempts.maximum", "2"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,33 +62,17 @@ class S3ADatasetsTest {
                 .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration("http://127.0.0.1:" + port, "us-east-1"))
                 .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials("test", "test"))).build();
         s3.createBucket("data");
-        spark = SparkSession.builder().master("local[2]").appName("s3a-test")
-                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + port)
-                .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
-                .config("spark.hadoop.fs.s3a.path.style.access", "true")
-                .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
-                .config("spark.hadoop.fs.s3a.access.key", "test").config("spark.hadoop.fs.s3a.secret.key", "test")
-                .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
-                .config("spark.hadoop.fs.s3a.change.detection.version.required", "false")
-                .config("spark.hadoop.fs.s3a.list.version", "1")
-                .config("spark.hadoop.fs.s3a.attempts.maximum", "2")
-                .getOrCreate();
     }
 
     @AfterAll
     static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
         if (server != null) {
             server.shutdown();
         }
     }
 
     @Test
-    void datasetsShowReadsAnS3aDataRoot() throws Exception {
+    void datasetsShowReadsAnS3aDataRoot(SparkSession spark) throws Exception {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         FileSystem fs = FileSystem.get(URI.create("s3a://data/"), conf);
         assertInstanceOf(S3AFileSystem.class, fs);

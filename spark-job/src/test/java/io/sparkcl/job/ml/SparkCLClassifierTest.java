@@ -1,7 +1,7 @@
 package io.sparkcl.job.ml;
 
 import io.sparkcl.job.config.ConfigException;
-import io.sparkcl.job.train.TestSpark;
+import io.sparkcl.job.train.LocalSpark;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -13,9 +13,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,20 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Spark ML API on the tiny random encoder: fit → transform → save → load, and inside a saved Pipeline. */
 class SparkCLClassifierTest {
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private static List<String> texts(int n) {
         List<String> t = new ArrayList<>();
@@ -67,7 +57,7 @@ class SparkCLClassifierTest {
     }
 
     @Test
-    void fitTransformSaveLoadGivesIdenticalPredictions() throws Exception {
+    void fitTransformSaveLoadGivesIdenticalPredictions(SparkSession spark) throws Exception {
         StructType schema = new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType)
                 .add("label", DataTypes.StringType);
         List<String> texts = texts(20);
@@ -109,7 +99,8 @@ class SparkCLClassifierTest {
     }
 
     @Test
-    void aSavedPipelineWithAnSqlStageBeforeTheEstimatorPredictsTheSameAfterLoading() throws Exception {
+    void aSavedPipelineWithAnSqlStageBeforeTheEstimatorPredictsTheSameAfterLoading(SparkSession spark)
+            throws Exception {
         StructType schema = new StructType().add("title", DataTypes.StringType).add("body", DataTypes.StringType)
                 .add("rating", DataTypes.DoubleType);
         List<String> texts = texts(16);

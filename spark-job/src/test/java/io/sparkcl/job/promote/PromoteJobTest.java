@@ -7,7 +7,7 @@ import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.ConfigValues;
 import io.sparkcl.job.config.DatasetCatalog;
 import io.sparkcl.job.config.PromoteConfig;
-import io.sparkcl.job.train.TestSpark;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import io.sparkcl.model.encoder.BertParameters;
@@ -15,10 +15,9 @@ import io.sparkcl.model.encoder.Pooling;
 import io.sparkcl.model.registry.ModelRegistry;
 import io.sparkcl.model.registry.PretrainedModel;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -43,7 +42,8 @@ class PromoteJobTest {
     private static final List<String> LABELS = List.of("negative", "positive");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
 
     @TempDir
     static Path tmp;
@@ -53,7 +53,6 @@ class PromoteJobTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        spark = TestSpark.local(2);
         PretrainedModel pre = ModelRegistry.load("tiny-random", LABELS.size());
         BertParameters a = pre.parameters().copy(DataType.FLOAT);
         BertParameters b = pre.parameters().copy(DataType.FLOAT);
@@ -82,11 +81,6 @@ class PromoteJobTest {
         Files.writeString(devFile, jsonl.toString(), StandardCharsets.UTF_8);
     }
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
     private static PromoteJob.Decision promote(Path candidate, Path current, double margin) {
         ConfigValues v = new ConfigValues()
                 .set(ConfigKey.CANDIDATE, candidate.toString(), "test")
@@ -94,7 +88,8 @@ class PromoteJobTest {
                 .set(ConfigKey.MARGIN, margin, "test")
                 .set(ConfigKey.DEV_FILE, devFile.toString(), "test")
                 .set(ConfigKey.TEST_FILE, devFile.toString(), "test");
-        return PromoteJob.run(PromoteConfig.from(v).validate(DatasetCatalog.registry(), new Configuration()), spark);
+        return PromoteJob.run(PromoteConfig.from(v).validate(DatasetCatalog.registry(), new Configuration()),
+                SPARK.session());
     }
 
     private static String installedFrom(Path current) throws IOException {

@@ -3,11 +3,9 @@ package io.sparkcl.job.train;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.TrainingRow;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,26 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * smaller than the shards.
  */
 class ExactModeEquivalenceTest {
-    private static SparkSession spark;
-    private static JavaSparkContext jsc;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(3);
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.local(3);
-        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"ce", "scl", "dualcl"})
-    void oneAndThreePartitionsMatchTheSingleJvmLoop(String method) {
+    void oneAndThreePartitionsMatchTheSingleJvmLoop(String method, JavaSparkContext jsc) {
         boolean dual = method.equals("dualcl");
         List<TrainingRow> rows = SyntheticData.rows(30, TrainTestSupport.K, dual, 11, 0);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 7);

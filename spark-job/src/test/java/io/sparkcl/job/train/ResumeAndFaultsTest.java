@@ -6,10 +6,8 @@ import io.sparkcl.job.train.ckpt.CheckpointStore;
 import io.sparkcl.job.train.ckpt.TrainingState;
 import io.sparkcl.job.train.data.TrainingRow;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -24,25 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Resume after an interruption, NaN stop, evaluation and best/last checkpoints. */
 class ResumeAndFaultsTest {
-    private static SparkSession spark;
-    private static JavaSparkContext jsc;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threadsWithRetries(2, 4);
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.localWithRetries(2, 4);
-        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
     @Test
-    void interruptedAndResumedRunEndsWithTheSameParameters() {
+    void interruptedAndResumedRunEndsWithTheSameParameters(JavaSparkContext jsc) {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
         List<TrainingRow> dev = SyntheticData.rows(9, TrainTestSupport.K, false, 4, 1000);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
@@ -65,7 +52,7 @@ class ResumeAndFaultsTest {
     }
 
     @Test
-    void aFailedAndRetriedTaskDoesNotChangeTheResult() {
+    void aFailedAndRetriedTaskDoesNotChangeTheResult(JavaSparkContext jsc) {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, true, 13, 0);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 9);
         TrainConfig s = TrainTestSupport.settings("dualcl", tmp.resolve("clean"), 8, 4, 3);
@@ -78,7 +65,7 @@ class ResumeAndFaultsTest {
     }
 
     @Test
-    void nanLossStopsTheRunNamingTheStepAndKeepsTheLastGoodCheckpoint() {
+    void nanLossStopsTheRunNamingTheStepAndKeepsTheLastGoodCheckpoint(JavaSparkContext jsc) {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
         TrainConfig s = TrainTestSupport.withSchedule(TrainTestSupport.settings("ce", tmp.resolve("nan"), 8, 4, 5), 0, 1);
@@ -92,7 +79,7 @@ class ResumeAndFaultsTest {
     }
 
     @Test
-    void saveTotalLimitKeepsOlderResumableCheckpointsAndBestHoldsWeightsOnly() {
+    void saveTotalLimitKeepsOlderResumableCheckpointsAndBestHoldsWeightsOnly(JavaSparkContext jsc) {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, false, 3, 0);
         List<TrainingRow> dev = SyntheticData.rows(9, TrainTestSupport.K, false, 4, 1000);
         ModelStart start = TrainTestSupport.tinyStart(0.1, 5);
@@ -110,7 +97,7 @@ class ResumeAndFaultsTest {
     }
 
     @Test
-    void bestCheckpointFollowsDevMacroF1() {
+    void bestCheckpointFollowsDevMacroF1(JavaSparkContext jsc) {
         List<TrainingRow> rows = SyntheticData.rows(24, TrainTestSupport.K, true, 8, 0);
         List<TrainingRow> dev = SyntheticData.rows(12, TrainTestSupport.K, true, 9, 1000);
         ModelStart start = TrainTestSupport.tinyStart(0.0, 6);

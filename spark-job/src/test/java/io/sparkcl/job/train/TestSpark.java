@@ -2,29 +2,13 @@ package io.sparkcl.job.train;
 
 import org.apache.spark.sql.SparkSession;
 
-/** In-process Spark for tests: local[n], no UI, no console progress bar. */
+/** A session that a test starts and stops itself; one session for a whole test class: {@link LocalSpark}. */
 public final class TestSpark {
     private TestSpark() {
     }
 
+    /** {@code local[threads]} with the settings of {@link LocalSpark}; the caller stops it. */
     public static SparkSession local(int threads) {
-        return master("local[" + threads + "]");
-    }
-
-    /** local[n, maxFailures] lets Spark retry failed tasks, as on a cluster. */
-    public static SparkSession localWithRetries(int threads, int maxFailures) {
-        return master("local[" + threads + "," + maxFailures + "]");
-    }
-
-    private static SparkSession master(String master) {
-        return SparkSession.builder()
-                .master(master)
-                .appName("sparkcl-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        return LocalSpark.threads(threads).session();
     }
 }

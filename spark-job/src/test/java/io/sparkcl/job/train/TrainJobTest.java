@@ -7,9 +7,8 @@ import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
 import io.sparkcl.model.Predictions;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -22,20 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole job on real data (dualcl/CR, few-shot) with the tiny random encoder: run folder contents. */
 class TrainJobTest {
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     static TrainConfig sst2Settings(Path out, String method) {
         return TrainConfig.builder().dataset("cr").dataDir(TestData.dataDir()).set(ConfigKey.MAX_BAD_ROWS, "0.01")
@@ -47,7 +37,7 @@ class TrainJobTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void dualClRunWritesAFullRunFolderAndALoadableModel() throws Exception {
+    void dualClRunWritesAFullRunFolderAndALoadableModel(SparkSession spark) throws Exception {
         Path out = tmp.resolve("run-dualcl");
         TrainSummary summary = TrainJob.run(sst2Settings(out, "dualcl"), spark);
         assertEquals(3, summary.steps());

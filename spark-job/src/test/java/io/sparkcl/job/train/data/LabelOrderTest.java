@@ -2,14 +2,12 @@ package io.sparkcl.job.train.data;
 
 import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.TrainConfig;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.TestData;
-import io.sparkcl.job.train.TestSpark;
 import io.sparkcl.job.train.TrainingData;
 import io.sparkcl.model.tokenizer.TokenizerSpec;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -27,25 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * positions of the tokenised rows ({@code trec}, 6 labels, 4 rows per class).
  */
 class LabelOrderTest {
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private static TrainingData tokenized(String order) {
         TrainConfig c = TrainConfig.builder().set(ConfigKey.DATASET, "trec").set(ConfigKey.DATA_DIR, TestData.dataDir())
                 .set(ConfigKey.MODEL, "tiny-random").set(ConfigKey.METHOD, "dualcl").set(ConfigKey.FEW_SHOT, "4")
                 .set(ConfigKey.MAX_LENGTH, "64").set(ConfigKey.LABEL_ORDER, order).build();
-        return new TrainingDataBuilder(spark, c.data(), c.model(), tmp.resolve(order).toUri().toString()).read()
+        return new TrainingDataBuilder(SPARK.session(), c.data(), c.model(), tmp.resolve(order).toUri().toString())
+                .read()
                 .tokenize(new TokenizerSpec("tiny-random"));
     }
 

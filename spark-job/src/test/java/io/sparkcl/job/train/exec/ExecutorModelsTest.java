@@ -1,19 +1,16 @@
 package io.sparkcl.job.train.exec;
 
 import io.sparkcl.job.train.SyntheticData;
-import io.sparkcl.job.train.TestSpark;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertConfig;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.encoder.ForwardState;
 import io.sparkcl.model.encoder.Pooling;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,24 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * handed to the task that asks for its key (on the same encoder) and is gone when the parameters change.
  */
 class ExecutorModelsTest {
-    private static SparkSession spark;
-    private static JavaSparkContext jsc;
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(1);
     private final BertConfig cfg = SyntheticData.tinyConfig(0.1);
     private final ModelSpec spec = new ModelSpec(cfg, 3, ClassifierHead.LINEAR, Pooling.CLS);
 
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.local(1);
-        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
     private Broadcast<float[]> params(long seed) {
-        return jsc.broadcast(BertParameters.randomInit(cfg, 3, seed, DataType.FLOAT).flat().data().asFloat());
+        return SPARK.jsc().broadcast(BertParameters.randomInit(cfg, 3, seed, DataType.FLOAT).flat().data().asFloat());
     }
 
     @Test

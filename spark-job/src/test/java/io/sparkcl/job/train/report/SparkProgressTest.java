@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.report;
 
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.TestSpark;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -47,10 +48,8 @@ class SparkProgressTest {
 
     @Test
     void seesTheRowsOfRunningTasksFromTheirHeartbeats() throws Exception {
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("sparkcl-test")
-                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.executor.heartbeatInterval", "200ms").getOrCreate();
+        SparkSession spark = LocalSpark.threads(2).with(b -> b.config("spark.executor.heartbeatInterval", "200ms"))
+                .session();
         ExecutorService driver = Executors.newSingleThreadExecutor();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
