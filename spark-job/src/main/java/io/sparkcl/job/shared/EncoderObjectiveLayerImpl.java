@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.util.FeatureUtil;
 
 import java.util.List;
 
@@ -219,29 +220,14 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
         result = null;
     }
 
+    /**
+     * DL4J's {@code Classifier} methods: the layer is trained and evaluated only through its ComputationGraph
+     * (SharedTrainer, SharedModeTrainer's evaluation), so the ones that would train or score it on its own refuse,
+     * and the others lead to them.
+     */
     private static UnsupportedOperationException trainThroughTheGraph() {
         return new UnsupportedOperationException("EncoderObjectiveLayer is trained and evaluated through its"
                 + " ComputationGraph (SharedTrainer), not on its own");
-    }
-
-    @Override
-    public double f1Score(DataSet data) {
-        throw trainThroughTheGraph();
-    }
-
-    @Override
-    public double f1Score(INDArray examples, INDArray labels) {
-        throw trainThroughTheGraph();
-    }
-
-    @Override
-    public void fit(DataSetIterator iter) {
-        throw trainThroughTheGraph();
-    }
-
-    @Override
-    public List<String> predict(DataSet dataSet) {
-        throw trainThroughTheGraph();
     }
 
     @Override
@@ -251,11 +237,33 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
 
     @Override
     public void fit(DataSet data) {
-        throw trainThroughTheGraph();
+        fit(data.getFeatures(), data.getLabels());
+    }
+
+    @Override
+    public void fit(DataSetIterator iter) {
+        while (iter.hasNext()) {
+            fit(iter.next());
+        }
     }
 
     @Override
     public void fit(INDArray examples, int[] labels) {
+        fit(examples, FeatureUtil.toOutcomeMatrix(labels, numLabels()));
+    }
+
+    @Override
+    public double f1Score(INDArray examples, INDArray labels) {
+        throw trainThroughTheGraph();
+    }
+
+    @Override
+    public double f1Score(DataSet data) {
+        return f1Score(data.getFeatures(), data.getLabels());
+    }
+
+    @Override
+    public List<String> predict(DataSet dataSet) {
         throw trainThroughTheGraph();
     }
 }

@@ -78,7 +78,9 @@ public final class SharedModeTrainer implements Trainer {
                 timings.put("executor_steps", e.steps());
                 timings.put("executors", e.executors());
                 timings.put("replica_spread", e.maxRelativeSpread());
+                timings.put("param_movement", e.relativeMovement());
                 timings.put("aeron_bytes_sent", e.aeronBytesSent());
+                timings.put("updates_received", e.updatesReceived());
                 long lastExecutorStep = trainer.stepsPerEpoch() * (epoch + 1) - 1;
                 log.step(done - 1, epoch, e.meanLoss(), new ParameterUpdater.Update(lr.at(lastExecutorStep),
                                 e.meanGradNorm()), (long) ((e.fitSeconds() + e.syncSeconds()) * 1e9 / perEpoch),

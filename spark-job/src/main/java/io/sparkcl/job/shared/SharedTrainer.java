@@ -26,8 +26,8 @@ import java.util.List;
  * Shared mode: DL4J's gradient-sharing parameter server ({@link SharedTrainingMaster}, Aeron UDP). Every
  * executor trains its own copy of the {@link SharedGraph} on its own minibatches (the contrastive term sees
  * only that executor's rows) and sends its updates, threshold-encoded and asynchronously, to the others;
- * there is no global step. One {@link #fit} per epoch; after it the driver takes the mean of the executors'
- * parameters and gives it back to them ({@link ExecutorReplicas}).
+ * there is no global step. One {@link #fit} per epoch; after it the driver's network, to which DL4J applies every
+ * executor's updates, is the result, and the driver gives it to the executors ({@link ExecutorReplicas}).
  */
 public final class SharedTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SharedTrainer.class);
@@ -39,6 +39,10 @@ public final class SharedTrainer {
     private final int executors;
     private final long stepsPerEpoch;
     private final SparkComputationGraph spark;
+    private final SharedTrainingMaster master;
+    /** See {@link #applyUpdatesInFlight}. */
+    private static final long QUIET_MS = 300;
+    private static final long MAX_WAIT_MS = 5000;
 
     /** What a run of {@link #train} produced: the final parameters, the trained network, each epoch's time. */
     public record Result(float[] finalParams, ComputationGraph network, List<Double> epochSeconds) {
@@ -47,10 +51,14 @@ public final class SharedTrainer {
     /**
      * One epoch: its wall time split into DL4J's fit and the driver's collection and push of the parameters, the
      * steps the executors ran, their mean loss parts and gradient norm, how far apart the executors' copies
-     * were before they were averaged, and the bytes the executors' parameter-server transport sent.
+     * were from the epoch's result (the largest ‖copy − result‖ / ‖result‖: the updates an executor missed) and how
+     * far the result moved in the epoch (‖result − start‖ / ‖start‖), the bytes the executors' parameter-server
+     * transport sent and the updates it received from the other nodes (in all, and the fewest one executor
+     * received).
      */
     public record Epoch(double fitSeconds, double syncSeconds, long steps, ObjectiveParts meanLoss,
-                        double meanGradNorm, int executors, double maxRelativeSpread, long aeronBytesSent) {
+                        double meanGradNorm, int executors, double maxRelativeSpread, double relativeMovement,
+                        long aeronBytesSent, long updatesReceived, long fewestUpdatesReceived) {
     }
 
     /**
@@ -83,7 +91,7 @@ public final class SharedTrainer {
             }
             state.assign(Nd4j.createFromArray(updaterState).reshape(state.shape()));
         }
-        SharedTrainingMaster master = new SharedTrainingMaster.Builder(network.voidConfiguration(),
+        this.master = new SharedTrainingMaster.Builder(network.voidConfiguration(),
                 settings.batchPerExecutor())
                 .batchSizePerWorker(settings.batchPerExecutor())
                 .workersPerNode(1)
@@ -115,27 +123,65 @@ public final class SharedTrainer {
         return new Result(trainer.params(), trainer.network(), seconds);
     }
 
-    /** One epoch over {@code rows}; afterwards the driver's network holds the mean of the executors' parameters. */
+    /**
+     * One epoch over {@code rows}. Afterwards the driver's network holds the result: DL4J's driver applies every
+     * executor's updates to it (it is the root of DL4J's mesh), and the executors' copies, which miss the updates
+     * that arrived between their tasks, are replaced by it ({@link ExecutorReplicas}).
+     */
     public Epoch fit(JavaRDD<TrainingRow> rows, int epoch) {
         JavaRDD<DataSet> batches = rows.mapPartitions(new RowMinibatches(features, settings.batchPerExecutor(),
                 settings.seed(), epoch, network));
+        float[] start = params();
         long t0 = System.nanoTime();
         spark.fit(batches);
         long t1 = System.nanoTime();
+        long driverReceived = applyUpdatesInFlight();
         ExecutorReplicas.Collected replicas = ExecutorReplicas.collect(jsc, executors);
-        INDArray params = spark.getNetwork().params();
-        params.assign(Nd4j.createFromArray(replicas.mean()).reshape(params.shape()));
-        if (epoch + 1 < settings.epochs()) {
-            ExecutorReplicas.push(jsc, executors, replicas.mean());
-        }
+        float[] result = params();
+        double missed = ExecutorReplicas.push(jsc, executors, result, epoch + 1 < settings.epochs());
+        double movement = ExecutorReplicas.relativeDistance(result, start);
         long t2 = System.nanoTime();
-        LOG.info("shared mode: epoch {}: {} steps on {} executor(s), mean loss {}, fit {} s, parameters averaged in {}"
-                        + " s (largest relative distance of an executor's copy from the mean {})", epoch + 1,
+        LOG.info("shared mode: epoch {}: {} steps on {} executor(s), mean loss {}, fit {} s, parameters synchronised"
+                        + " in {} s (parameters moved {} relative to the epoch's start; the executor copy farthest"
+                        + " from the result was {} away; updates received: {} by the driver, {} by the executors)",
+                epoch + 1,
                 replicas.steps(), replicas.executors(), String.format("%.4f", replicas.meanLoss().total()),
                 String.format("%.1f", (t1 - t0) / 1e9), String.format("%.1f", (t2 - t1) / 1e9),
-                String.format("%.2e", replicas.maxRelativeSpread()));
+                String.format("%.2e", movement), String.format("%.2e", missed), driverReceived,
+                replicas.updatesReceived());
         return new Epoch((t1 - t0) / 1e9, (t2 - t1) / 1e9, replicas.steps(), replicas.meanLoss(),
-                replicas.meanGradNorm(), replicas.executors(), replicas.maxRelativeSpread(), replicas.aeronBytesSent());
+                replicas.meanGradNorm(), replicas.executors(), missed, movement, replicas.aeronBytesSent(),
+                replicas.updatesReceived(), replicas.fewestUpdatesReceived());
+    }
+
+    /**
+     * Lets the updates the executors sent last (still on the network when their tasks ended) reach the driver, then
+     * applies them to its network: DL4J's driver applies what it received once per 32 updates and when the fit ends,
+     * so later arrivals would wait for the next epoch. The executors' tasks are over, so the traffic stops: wait
+     * until no update arrived for {@link #QUIET_MS} (at most {@link #MAX_WAIT_MS}). Returns the updates the driver
+     * received since the last call (in local mode: the one executor's, which runs in the driver's JVM).
+     */
+    private long applyUpdatesInFlight() {
+        UpdatesInbox inbox = UpdatesInbox.ofThisJvm();
+        long deadline = System.nanoTime() + MAX_WAIT_MS * 1_000_000L;
+        long seen = inbox == null ? 0 : inbox.received();
+        while (inbox != null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(QUIET_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = inbox.received();
+            if (now == seen) {
+                break;
+            }
+            seen = now;
+        }
+        if (master.getUpdatesConsumer() != null) {
+            master.getUpdatesConsumer().flush();
+        }
+        return inbox == null ? 0 : inbox.take();
     }
 
     public ComputationGraph network() {
