@@ -127,8 +127,8 @@ final class FusedKernels implements EncoderKernels {
         final FloatBuffer R = bufOrNull(residual);
         final FloatBuffer G = buf(gamma);
         final FloatBuffer Be = buf(beta);
-        final FloatBuffer X = buf(xhat);
-        final FloatBuffer S = buf(rstd);
+        final FloatBuffer X = bufOrNull(xhat);
+        final FloatBuffer S = bufOrNull(rstd);
         final FloatBuffer O = buf(out);
         final int ao = off(a), bo = off(bias), mo = off(mask), ro = off(residual), go = off(gamma), beo = off(beta);
         final int xo = off(xhat), so = off(rstd), oo = off(out);
@@ -162,27 +162,66 @@ final class FusedKernels implements EncoderKernels {
                         v[j] += res[j];
                     }
                 }
-                float sum = 0f;
+                float mean = sum(v, d) / d;
                 for (int j = 0; j < d; j++) {
-                    sum += v[j];
+                    o[j] = v[j] - mean;
                 }
-                float mean = sum / d;
-                float sq = 0f;
+                float rs = (float) (1.0 / Math.sqrt(sumOfProducts(o, o, d) / d + eps));
                 for (int j = 0; j < d; j++) {
-                    float dv = v[j] - mean;
-                    sq += dv * dv;
-                }
-                float rs = (float) (1.0 / Math.sqrt(sq / d + eps));
-                S.put(so + i, rs);
-                for (int j = 0; j < d; j++) {
-                    float xh = (v[j] - mean) * rs;
+                    float xh = o[j] * rs;
                     v[j] = xh;
                     o[j] = xh * gamma0[j] + beta0[j];
                 }
-                X.put(xo + base, v);
+                if (X != null) {
+                    S.put(so + i, rs);
+                    X.put(xo + base, v);
+                }
                 O.put(oo + base, o);
             }
         });
+    }
+
+    /**
+     * x[0] + ... + x[len-1] in eight interleaved partial sums: a single running sum is a chain of dependent additions
+     * (one per FP-add latency, and C2 does not vectorise float reductions); eight chains overlap.
+     */
+    private static float sum(float[] x, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j];
+            s1 += x[j + 1];
+            s2 += x[j + 2];
+            s3 += x[j + 3];
+            s4 += x[j + 4];
+            s5 += x[j + 5];
+            s6 += x[j + 6];
+            s7 += x[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** x[0] y[0] + ... + x[len-1] y[len-1], in eight partial sums as {@link #sum}. */
+    private static float sumOfProducts(float[] x, float[] y, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j] * y[j];
+            s1 += x[j + 1] * y[j + 1];
+            s2 += x[j + 2] * y[j + 2];
+            s3 += x[j + 3] * y[j + 3];
+            s4 += x[j + 4] * y[j + 4];
+            s5 += x[j + 5] * y[j + 5];
+            s6 += x[j + 6] * y[j + 6];
+            s7 += x[j + 7] * y[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j] * y[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** A copy of {@code len} floats of a (parameter) buffer from {@code offset}, or null for a null buffer. */
@@ -288,7 +327,6 @@ final class FusedKernels implements EncoderKernels {
                 for (int j = 0; j < width; j++) {
                     x[j] += b[j];
                 }
-                H.put(ho + base, x);
                 FastGelu.apply(x, width, g, e, scratch);
                 G.put(go + base, g);
                 if (E != null) {
