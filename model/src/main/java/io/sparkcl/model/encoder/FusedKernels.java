@@ -448,42 +448,48 @@ final class FusedKernels implements EncoderKernels {
         final FloatBuffer M = bufOrNull(dropMask);
         final FloatBuffer D = dropMask == null ? null : buf(dropped);
         final int so = off(scores), bo = off(maskBias), mo = off(dropMask), dof = off(dropped);
+        final int tt = t * t;
         int[][] ch = chunks(rows / t);
+        // One head (T rows of T scores) at a time: one bulk copy each way and one vectorised exp over T*T elements.
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] v = new float[t];
-            double[] ex = new double[t];
+            float[] v = new float[tt];
+            double[] ex = new double[tt];
             float[] bias = new float[t];
-            float[] m = M == null ? null : new float[t];
-            for (int r = ch[c][0] * t; r < ch[c][1] * t; r++) {
-                int base = so + r * t;
-                S.get(base, v);
-                B.get(bo + (r / perSample) * t, bias);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < t; k++) {
-                    v[k] += bias[k];
-                    max = Math.max(max, v[k]);
-                }
-                for (int k = 0; k < t; k++) {
-                    ex[k] = v[k] - max;
-                }
-                VectorExp.expInPlace(ex, t);
-                float sum = 0f;
-                for (int k = 0; k < t; k++) {
-                    float e = (float) ex[k];
-                    v[k] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                for (int k = 0; k < t; k++) {
-                    v[k] *= inv;
-                }
-                S.put(base, v);
-                if (m != null) {
-                    M.get(mo + r * t, m);
+            float[] m = M == null ? null : new float[tt];
+            for (int head = ch[c][0]; head < ch[c][1]; head++) {
+                int base = head * tt;
+                S.get(so + base, v);
+                B.get(bo + (head * t / perSample) * t, bias);
+                for (int r = 0; r < tt; r += t) {
+                    float max = Float.NEGATIVE_INFINITY;
                     for (int k = 0; k < t; k++) {
+                        v[r + k] += bias[k];
+                        max = Math.max(max, v[r + k]);
+                    }
+                    for (int k = 0; k < t; k++) {
+                        ex[r + k] = v[r + k] - max;
+                    }
+                }
+                VectorExp.expInPlace(ex, tt);
+                for (int r = 0; r < tt; r += t) {
+                    float sum = 0f;
+                    for (int k = 0; k < t; k++) {
+                        float e = (float) ex[r + k];
+                        v[r + k] = e;
+                        sum += e;
+                    }
+                    float inv = 1f / sum;
+                    for (int k = 0; k < t; k++) {
+                        v[r + k] *= inv;
+                    }
+                }
+                S.put(so + base, v);
+                if (m != null) {
+                    M.get(mo + base, m);
+                    for (int k = 0; k < tt; k++) {
                         m[k] *= v[k];
                     }
-                    D.put(dof + r * t, m);
+                    D.put(dof + base, m);
                 }
             }
         });
