@@ -15,10 +15,10 @@ final class Activations {
         INDArray probsDropped; // [n*H*T, T] probs * probsMask (= probs without dropout)
         INDArray context;    // [N, d] merged heads (input of the output projection)
         INDArray mask1;      // [N, d] dropout mask after the attention output projection or null
-        INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input
-        INDArray rstd1;      // [N] 1/sqrt(var + eps)
+        INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input; null in inference
+        INDArray rstd1;      // [N] 1/sqrt(var + eps); null in inference
         INDArray x1;         // [N, d] attention block output
-        INDArray h;          // [N, I] intermediate pre-activation
+        INDArray h;          // [N, I] intermediate pre-activation (scratch shared by the layers: not kept)
         INDArray geluDeriv;  // [N, I] d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2); null in inference
         INDArray geluU;      // [N, I] h * (1 + erf(h / sqrt 2)) = 2 * GELU(h)
         INDArray mask2;      // [N, d] dropout mask after the FFN output projection or null

@@ -166,7 +166,7 @@ public final class BertEncoderModel {
             la.output = training ? arena.get("L" + (l + 1) + ".in", a.tokens(), d) : x;
             String prefix = training ? "L" + l + "." : "fwd.";
             block("forward: self-attention", () -> attention.forward(flat, slots.layers()[layer], la, layer, prefix,
-                    n, t, maskBias, seeds, pAttn, pHidden));
+                    n, t, maskBias, seeds, pAttn, pHidden, training));
             block("forward: feed-forward", () -> feedForward.forward(flat, slots.layers()[layer], la, layer, prefix,
                     n, t, seeds, pHidden, training));
             x = la.output;

@@ -23,8 +23,8 @@ final class EmbeddingsBlock {
         INDArray sum = arena.get("tmp.embSum", nt, d);
         k.gatherSum(w.word().in(flat), w.position().in(flat), w.tokenType().in(flat), a.ids, a.positionIds, a.typeIds,
                 sum);
-        a.embXhat = arena.get("emb.xhat", nt, d);
-        a.embRstd = arena.get("emb.rstd", nt);
+        a.embXhat = a.stored ? arena.get("emb.xhat", nt, d) : null;
+        a.embRstd = a.stored ? arena.get("emb.rstd", nt) : null;
         k.layerNormForward(sum, null, null, null, w.norm().weight().in(flat), w.norm().bias().in(flat),
                 cfg.layerNormEps(), a.embXhat, a.embRstd, out);
         a.embMask = null;

@@ -47,7 +47,8 @@ interface EncoderKernels {
 
     /**
      * v = (a + bias) * mask + residual; xhat = (v - mean) * rstd, rstd = 1/sqrt(var + eps); out = xhat * gamma + beta
-     * (row-wise over [N, d]; bias, mask, residual nullable). Saves xhat [N, d] and rstd [N] for the backward.
+     * (row-wise over [N, d]; bias, mask, residual nullable). Saves xhat [N, d] and rstd [N] for the backward; both
+     * null in inference (nothing saved).
      */
     void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma, INDArray beta,
                           double eps, INDArray xhat, INDArray rstd, INDArray out);
@@ -61,8 +62,9 @@ interface EncoderKernels {
                            INDArray mask, INDArray residualOut, INDArray dx, INDArray dBias);
 
     /**
-     * h += bias, then geluU = h * (1 + erf(h / sqrt 2)) (= 2 GELU(h): the 1/2 goes into the next GEMM's alpha) and,
-     * unless {@code deriv} is null (inference), deriv = d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2).
+     * With x = h + bias: geluU = x * (1 + erf(x / sqrt 2)) (= 2 GELU(x): the 1/2 goes into the next GEMM's alpha) and,
+     * unless {@code deriv} is null (inference), deriv = d(geluU)/dx = 1 + erf(x/sqrt 2) + x sqrt(2/pi) exp(-x^2/2).
+     * {@code h} is scratch: it may or may not be left holding x.
      */
     void biasGelu(INDArray h, INDArray bias, INDArray deriv, INDArray geluU);
 

@@ -23,7 +23,7 @@ final class FeedForwardBlock {
         int nt = n * t;
         int d = cfg.hiddenSize();
         int inter = cfg.intermediateSize();
-        la.h = arena.get(prefix + "h", nt, inter);
+        la.h = arena.get("tmp.h", nt, inter);   // scratch: the backward needs only geluU and geluDeriv
         k.gemm(la.x1, w.intermediateWeight().in(flat), la.h, false, true, 1.0, 0.0);
         la.geluDeriv = keepForBackward ? arena.get(prefix + "geluDeriv", nt, inter) : null;
         la.geluU = arena.get(prefix + "geluU", nt, inter);
@@ -35,8 +35,8 @@ final class FeedForwardBlock {
             la.mask2 = arena.get(prefix + "mask2", nt, d);
             k.hiddenDropoutMask(la.mask2, seeds, t, d, layer, DropoutMasks.SITE_FFN_OUT, pHidden);
         }
-        la.xhat2 = arena.get(prefix + "xhat2", nt, d);
-        la.rstd2 = arena.get(prefix + "rstd2", nt);
+        la.xhat2 = keepForBackward ? arena.get(prefix + "xhat2", nt, d) : null;
+        la.rstd2 = keepForBackward ? arena.get(prefix + "rstd2", nt) : null;
         k.layerNormForward(fo, w.outputBias().in(flat), la.mask2, la.x1, w.outputNorm().weight().in(flat),
                 w.outputNorm().bias().in(flat), cfg.layerNormEps(), la.xhat2, la.rstd2, la.output);
     }

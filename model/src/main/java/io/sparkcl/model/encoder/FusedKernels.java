@@ -127,8 +127,8 @@ final class FusedKernels implements EncoderKernels {
         final FloatBuffer R = bufOrNull(residual);
         final FloatBuffer G = buf(gamma);
         final FloatBuffer Be = buf(beta);
-        final FloatBuffer X = buf(xhat);
-        final FloatBuffer S = buf(rstd);
+        final FloatBuffer X = bufOrNull(xhat);
+        final FloatBuffer S = bufOrNull(rstd);
         final FloatBuffer O = buf(out);
         final int ao = off(a), bo = off(bias), mo = off(mask), ro = off(residual), go = off(gamma), beo = off(beta);
         final int xo = off(xhat), so = off(rstd), oo = off(out);
@@ -162,27 +162,66 @@ final class FusedKernels implements EncoderKernels {
                         v[j] += res[j];
                     }
                 }
-                float sum = 0f;
+                float mean = sum(v, d) / d;
                 for (int j = 0; j < d; j++) {
-                    sum += v[j];
+                    o[j] = v[j] - mean;
                 }
-                float mean = sum / d;
-                float sq = 0f;
+                float rs = (float) (1.0 / Math.sqrt(sumOfProducts(o, o, d) / d + eps));
                 for (int j = 0; j < d; j++) {
-                    float dv = v[j] - mean;
-                    sq += dv * dv;
-                }
-                float rs = (float) (1.0 / Math.sqrt(sq / d + eps));
-                S.put(so + i, rs);
-                for (int j = 0; j < d; j++) {
-                    float xh = (v[j] - mean) * rs;
+                    float xh = o[j] * rs;
                     v[j] = xh;
                     o[j] = xh * gamma0[j] + beta0[j];
                 }
-                X.put(xo + base, v);
+                if (X != null) {
+                    S.put(so + i, rs);
+                    X.put(xo + base, v);
+                }
                 O.put(oo + base, o);
             }
         });
+    }
+
+    /**
+     * x[0] + ... + x[len-1] in eight interleaved partial sums: a single running sum is a chain of dependent additions
+     * (one per FP-add latency, and C2 does not vectorise float reductions); eight chains overlap.
+     */
+    private static float sum(float[] x, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j];
+            s1 += x[j + 1];
+            s2 += x[j + 2];
+            s3 += x[j + 3];
+            s4 += x[j + 4];
+            s5 += x[j + 5];
+            s6 += x[j + 6];
+            s7 += x[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** x[0] y[0] + ... + x[len-1] y[len-1], in eight partial sums as {@link #sum}. */
+    private static float sumOfProducts(float[] x, float[] y, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j] * y[j];
+            s1 += x[j + 1] * y[j + 1];
+            s2 += x[j + 2] * y[j + 2];
+            s3 += x[j + 3] * y[j + 3];
+            s4 += x[j + 4] * y[j + 4];
+            s5 += x[j + 5] * y[j + 5];
+            s6 += x[j + 6] * y[j + 6];
+            s7 += x[j + 7] * y[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j] * y[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** A copy of {@code len} floats of a (parameter) buffer from {@code offset}, or null for a null buffer. */
@@ -288,7 +327,6 @@ final class FusedKernels implements EncoderKernels {
                 for (int j = 0; j < width; j++) {
                     x[j] += b[j];
                 }
-                H.put(ho + base, x);
                 FastGelu.apply(x, width, g, e, scratch);
                 G.put(go + base, g);
                 if (E != null) {
@@ -410,42 +448,48 @@ final class FusedKernels implements EncoderKernels {
         final FloatBuffer M = bufOrNull(dropMask);
         final FloatBuffer D = dropMask == null ? null : buf(dropped);
         final int so = off(scores), bo = off(maskBias), mo = off(dropMask), dof = off(dropped);
+        final int tt = t * t;
         int[][] ch = chunks(rows / t);
+        // One head (T rows of T scores) at a time: one bulk copy each way and one vectorised exp over T*T elements.
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] v = new float[t];
-            double[] ex = new double[t];
+            float[] v = new float[tt];
+            double[] ex = new double[tt];
             float[] bias = new float[t];
-            float[] m = M == null ? null : new float[t];
-            for (int r = ch[c][0] * t; r < ch[c][1] * t; r++) {
-                int base = so + r * t;
-                S.get(base, v);
-                B.get(bo + (r / perSample) * t, bias);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < t; k++) {
-                    v[k] += bias[k];
-                    max = Math.max(max, v[k]);
-                }
-                for (int k = 0; k < t; k++) {
-                    ex[k] = v[k] - max;
-                }
-                VectorExp.expInPlace(ex, t);
-                float sum = 0f;
-                for (int k = 0; k < t; k++) {
-                    float e = (float) ex[k];
-                    v[k] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                for (int k = 0; k < t; k++) {
-                    v[k] *= inv;
-                }
-                S.put(base, v);
-                if (m != null) {
-                    M.get(mo + r * t, m);
+            float[] m = M == null ? null : new float[tt];
+            for (int head = ch[c][0]; head < ch[c][1]; head++) {
+                int base = head * tt;
+                S.get(so + base, v);
+                B.get(bo + (head * t / perSample) * t, bias);
+                for (int r = 0; r < tt; r += t) {
+                    float max = Float.NEGATIVE_INFINITY;
                     for (int k = 0; k < t; k++) {
+                        v[r + k] += bias[k];
+                        max = Math.max(max, v[r + k]);
+                    }
+                    for (int k = 0; k < t; k++) {
+                        ex[r + k] = v[r + k] - max;
+                    }
+                }
+                VectorExp.expInPlace(ex, tt);
+                for (int r = 0; r < tt; r += t) {
+                    float sum = 0f;
+                    for (int k = 0; k < t; k++) {
+                        float e = (float) ex[r + k];
+                        v[r + k] = e;
+                        sum += e;
+                    }
+                    float inv = 1f / sum;
+                    for (int k = 0; k < t; k++) {
+                        v[r + k] *= inv;
+                    }
+                }
+                S.put(so + base, v);
+                if (m != null) {
+                    M.get(mo + base, m);
+                    for (int k = 0; k < tt; k++) {
                         m[k] *= v[k];
                     }
-                    D.put(dof + r * t, m);
+                    D.put(dof + base, m);
                 }
             }
         });

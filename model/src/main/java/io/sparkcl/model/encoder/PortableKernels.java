@@ -65,6 +65,10 @@ final class PortableKernels implements EncoderKernels {
     @Override
     public void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma,
                                  INDArray beta, double eps, INDArray xhat, INDArray rstd, INDArray out) {
+        if (xhat == null) {
+            xhat = Nd4j.create(a.dataType(), a.shape());
+            rstd = Nd4j.create(a.dataType(), a.size(0));
+        }
         xhat.assign(a);
         if (bias != null) {
             xhat.addiRowVector(bias);

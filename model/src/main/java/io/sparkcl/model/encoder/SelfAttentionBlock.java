@@ -20,10 +20,11 @@ final class SelfAttentionBlock {
 
     /**
      * Forward of layer {@code layer} from {@code la.input}; sets {@code la.x1}. Buffers are named with {@code prefix}
-     * (per layer when kept for backward, shared in inference).
+     * (per layer when kept for backward, shared in inference); the LayerNorm saves nothing unless
+     * {@code keepForBackward}.
      */
     void forward(INDArray flat, ParameterSlots.Layer w, Activations.Layer la, int layer, String prefix, int n, int t,
-                 INDArray maskBias, long[] seeds, double pAttn, double pHidden) {
+                 INDArray maskBias, long[] seeds, double pAttn, double pHidden, boolean keepForBackward) {
         int nt = n * t;
         int d = cfg.hiddenSize();
         int heads = cfg.numAttentionHeads();
@@ -61,8 +62,8 @@ final class SelfAttentionBlock {
             la.mask1 = arena.get(prefix + "mask1", nt, d);
             k.hiddenDropoutMask(la.mask1, seeds, t, d, layer, DropoutMasks.SITE_ATTENTION_OUT, pHidden);
         }
-        la.xhat1 = arena.get(prefix + "xhat1", nt, d);
-        la.rstd1 = arena.get(prefix + "rstd1", nt);
+        la.xhat1 = keepForBackward ? arena.get(prefix + "xhat1", nt, d) : null;
+        la.rstd1 = keepForBackward ? arena.get(prefix + "rstd1", nt) : null;
         la.x1 = arena.get(prefix + "x1", nt, d);
         k.layerNormForward(ao, w.attentionOutBias().in(flat), la.mask1, la.input, w.attentionNorm().weight().in(flat),
                 w.attentionNorm().bias().in(flat), cfg.layerNormEps(), la.xhat1, la.rstd1, la.x1);
