@@ -18,9 +18,9 @@ final class Activations {
         INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input; null in inference
         INDArray rstd1;      // [N] 1/sqrt(var + eps); null in inference
         INDArray x1;         // [N, d] attention block output
-        INDArray h;          // [N, I] intermediate pre-activation (scratch shared by the layers: not kept)
-        INDArray geluDeriv;  // [N, I] d(geluU)/dh = 1 + erf(h/sqrt 2) + h sqrt(2/pi) exp(-h^2/2); null in inference
-        INDArray geluU;      // [N, I] h * (1 + erf(h / sqrt 2)) = 2 * GELU(h)
+        INDArray h;          // [N, I] intermediate GEMM output (scratch shared by the layers: not kept)
+        INDArray geluDeriv;  // [N, I] d(geluU)/dx = 1 + erf(x/sqrt 2) + x sqrt(2/pi) exp(-x^2/2); null in inference
+        INDArray geluU;      // [N, I] x * (1 + erf(x / sqrt 2)) = 2 * GELU(x), x = h + bias
         INDArray mask2;      // [N, d] dropout mask after the FFN output projection or null
         INDArray xhat2;      // [N, d]
         INDArray rstd2;      // [N]
