@@ -5,15 +5,16 @@ import io.sparkcl.job.report.Charts;
 import io.sparkcl.job.report.ReportFiles;
 import io.sparkcl.job.report.RunLogs;
 import io.sparkcl.job.train.report.RunFolder;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -29,15 +30,28 @@ import java.util.stream.Collectors;
  * </ul>
  */
 final class AblationPlots {
-    private AblationPlots() {
+    private final Ablation ablation;
+    private final Path out;
+    /** The files this pass wrote; what else is in the plot folders is stale and removed last. */
+    private final Set<Path> written = new HashSet<>();
+
+    private AblationPlots(Ablation ablation, Path out) {
+        this.ablation = ablation;
+        this.out = out;
     }
 
     static void write(Ablation ablation, List<CellResult> results, Path out) {
         if (results.isEmpty()) {
             return;
         }
-        ReportFiles.clear(new Path(out, "plots"), ablation.conf());
-        ReportFiles.clear(new Path(out, "projections"), ablation.conf());
+        AblationPlots plots = new AblationPlots(ablation, out);
+        plots.writeAll(results);
+        // stale files go only after every new one is in place, so an interrupted pass never leaves the folders empty
+        ReportFiles.removeAllBut(new Path(out, "plots"), plots.written, ablation.conf());
+        ReportFiles.removeAllBut(new Path(out, "projections"), plots.written, ablation.conf());
+    }
+
+    private void writeAll(List<CellResult> results) {
         // file names from the grid's settings (not from the cells finished so far), numbered in grid order
         List<String> settings = ablation.cells().stream().map(AblationReport::settingLabel).distinct().toList();
         Map<String, List<CellResult>> bySetting = new LinkedHashMap<>();
@@ -46,16 +60,22 @@ final class AblationPlots {
         for (Map.Entry<String, List<CellResult>> e : bySetting.entrySet()) {
             String suffix = settings.size() == 1 ? ""
                     : "-" + (settings.indexOf(e.getKey()) + 1) + "-" + slug(e.getKey());
-            learningCurves(ablation, e.getKey(), e.getValue(), out, "plots/learning-curves" + suffix + ".png");
-            projection(ablation, e.getKey(), e.getValue(), out, "plots/projection" + suffix + ".png");
+            learningCurves(e.getKey(), e.getValue(), "plots/learning-curves" + suffix + ".png");
+            projection(e.getValue(), "plots/projection" + suffix + ".png");
         }
         if (ablation.grid().axes().containsKey(ConfigKey.GLOBAL_BATCH)) {
-            accuracyVsBatch(results, out, ablation.conf());
+            accuracyVsBatch(results);
         }
     }
 
-    private static void learningCurves(Ablation ablation, String setting, List<CellResult> cells, Path out,
-                                       String file) {
+    private void png(List<XYChart> charts, int columns, String file) {
+        Path path = new Path(out, file);
+        if (Charts.writePng(charts, columns, path, ablation.conf())) {
+            written.add(path);
+        }
+    }
+
+    private void learningCurves(String setting, List<CellResult> cells, String file) {
         XYChart loss = Charts.lines("training loss · " + setting, "step", "loss (moving average)");
         XYChart dev = Charts.lines("dev accuracy · " + setting, "step", "accuracy");
         XYChart test = Charts.lines("test accuracy · " + setting, "step", "accuracy");
@@ -71,10 +91,10 @@ final class AblationPlots {
         }
         dev.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         test.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        Charts.writePng(List.of(loss, dev, test), 3, new Path(out, file), ablation.conf());
+        png(List.of(loss, dev, test), 3, file);
     }
 
-    private static void accuracyVsBatch(List<CellResult> results, Path out, Configuration conf) {
+    private void accuracyVsBatch(List<CellResult> results) {
         Map<String, Map<String, TreeMap<Integer, List<Double>>>> panels = new LinkedHashMap<>();
         for (CellResult r : results) {
             String panel = r.cell().varied().entrySet().stream()
@@ -106,12 +126,11 @@ final class AblationPlots {
             }
             charts.add(c);
         }
-        Charts.writePng(charts, 2, new Path(out, "plots/accuracy-vs-batch.png"), conf);
+        png(charts, 2, "plots/accuracy-vs-batch.png");
     }
 
     @SuppressWarnings("unchecked")
-    private static void projection(Ablation ablation, String setting, List<CellResult> cells, Path out,
-                                   String file) {
+    private void projection(List<CellResult> cells, String file) {
         List<Map<String, Object>> projections = new ArrayList<>();
         for (CellResult c : cells) {
             RunFolder run = new RunFolder(ablation.cellFolder(c.cell().id()).toString(), ablation.conf());
@@ -119,8 +138,9 @@ final class AblationPlots {
                 Map<String, Object> p = run.readJson(FeatureProjection.FILE);
                 p.put("row", AblationReport.rowLabel(c.cell()));
                 projections.add(p);
-                ReportFiles.writeString(new Path(out, "projections/" + c.cell().id() + ".json"),
-                        run.readString(FeatureProjection.FILE), ablation.conf());
+                Path copy = new Path(out, "projections/" + c.cell().id() + ".json");
+                ReportFiles.writeString(copy, run.readString(FeatureProjection.FILE), ablation.conf());
+                written.add(copy);
             }
         }
         if (projections.isEmpty()) {
@@ -134,7 +154,7 @@ final class AblationPlots {
         }
         List<XYChart> all = new ArrayList<>(before);
         all.addAll(after);
-        Charts.writePng(all, projections.size(), new Path(out, file), ablation.conf());
+        png(all, projections.size(), file);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package io.sparkcl.job.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Writes report files (tables, JSON, PNG) on any Hadoop path, atomically. On the local file system it writes
@@ -53,12 +56,24 @@ public final class ReportFiles {
         write(file, conf, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Removes a folder of generated files (before it is written again, so no stale file stays). */
-    public static void clear(Path folder, Configuration conf) {
+    /**
+     * Deletes the files directly in {@code folder} that are not in {@code keep}: generated files that a new pass
+     * no longer writes. Called after the new files are in place, so the folder is never left empty half-way.
+     */
+    public static void removeAllBut(Path folder, Set<Path> keep, Configuration conf) {
         try {
-            folder.getFileSystem(conf).delete(folder, true);
+            FileSystem fs = folder.getFileSystem(conf);
+            if (!fs.exists(folder)) {
+                return;
+            }
+            Set<Path> kept = keep.stream().map(fs::makeQualified).collect(Collectors.toSet());
+            for (FileStatus file : fs.listStatus(folder)) {
+                if (!kept.contains(fs.makeQualified(file.getPath()))) {
+                    fs.delete(file.getPath(), true);
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + folder, e);
+            throw new UncheckedIOException("cannot tidy " + folder, e);
         }
     }
 

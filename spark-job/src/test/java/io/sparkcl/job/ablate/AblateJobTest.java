@@ -94,6 +94,9 @@ class AblateJobTest {
         assertThrows(IllegalStateException.class, () -> AblateJob.run(first, spark, stopping));
         assertEquals(5, stopping.trained.size());
         assertTrue(Files.readString(folder.resolve("results/results.md")).contains("5 of 12 cells finished"));
+        // a plot that the next pass no longer draws (e.g. from an earlier grid) is removed once the new ones exist
+        Path stalePlot = folder.resolve("results/plots/learning-curves-9-old_setting.png");
+        Files.writeString(stalePlot, "stale");
 
         // A new invocation (new Ablation object, same folder) trains only the 7 other cells.
         Ablation second = new Ablation(AblationGrid.parse(grid(1e-3), "grid.yaml"), folder.toUri().toString(), conf);
@@ -142,6 +145,7 @@ class AblateJobTest {
         assertTrue(md.contains("chosen by: " + rule + ";"), rule + "\n" + md);
         assertEquals(Map.of("seed", 2, "global-batch", 8, "method", "dualcl"), cellJson.get("grid_values"));
         assertPng(results.resolve("plots/accuracy-vs-batch.png"), 600, 420);
+        assertFalse(Files.exists(stalePlot), "stale plot kept");
         assertPng(results.resolve("plots/learning-curves-1-global-batch_4.png"), 1800, 420);
         // the PCA figure: before (top row) and after (bottom row) for ce, scl and dualcl (the first seed)
         assertPng(results.resolve("plots/projection-2-global-batch_8.png"), 1800, 840);
