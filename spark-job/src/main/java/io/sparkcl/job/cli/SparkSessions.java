@@ -8,11 +8,13 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.security.CodeSource;
+import java.util.Map;
 
 /**
  * Creates the job's SparkSession. Under spark-submit the master and settings come from system properties
  * ({@code spark.*}) and are kept; run with plain {@code java} and no master, the job uses embedded
- * {@code local[*]}. The console progress bar and the web UI are off unless asked for.
+ * {@code local[*]}. The console progress bar and the web UI are off unless asked for, and the exact trainer's
+ * per-step traffic gets defaults of its own ({@link #TRAINING_STEP_DEFAULTS}); a value the user set is kept.
  *
  * <p>A local master talks only to itself, so its driver (RPC and block manager) listens on loopback only,
  * whatever launched it and whatever other options were given; an explicit {@code spark.driver.bindAddress}
@@ -46,6 +48,7 @@ public final class SparkSessions {
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.ui.enabled", "false");
+        TRAINING_STEP_DEFAULTS.forEach(conf::setIfMissing);
         String m = conf.get("spark.master");
         if (m.startsWith("local") && loopbackIntended(System.getenv("SPARK_LOCAL_IP"))) {
             conf.setIfMissing("spark.driver.bindAddress", LOOPBACK);
@@ -63,6 +66,17 @@ public final class SparkSessions {
     }
 
     static final String LOOPBACK = "127.0.0.1";
+
+    /**
+     * Defaults for the exact trainer's per-step traffic (spark-job/README-training.md, "Per-step overhead"): a
+     * pass-2 task's gradient (≈ 45 MB for MiniLM) returns in the task's status message instead of being stored in
+     * the executor's block manager and fetched from there (Spark caps this at {@code spark.rpc.message.maxSize},
+     * 128 MiB, and sends larger results the block-manager way); the parameters broadcast every step (floats,
+     * almost incompressible) are not LZ4-compressed, which cost about a third of a broadcast's CPU time.
+     */
+    static final Map<String, String> TRAINING_STEP_DEFAULTS = Map.of(
+            "spark.task.maxDirectResultSize", "120m",
+            "spark.broadcast.compress", "false");
 
     /** Unless the user pointed SPARK_LOCAL_IP at another interface on purpose. */
     static boolean loopbackIntended(String sparkLocalIp) {

@@ -16,6 +16,16 @@ class SparkSessionsTest {
         assertEquals("false", c.get("spark.ui.enabled"));
         assertFalse(c.contains("spark.jars"), "local mode ships no jar");
         assertEquals("app", c.get("spark.app.name"));
+        assertEquals("120m", c.get("spark.task.maxDirectResultSize"), "a step's gradient goes back as a direct result");
+        assertEquals("false", c.get("spark.broadcast.compress"), "the parameters broadcast is not compressed");
+    }
+
+    @Test
+    void userSettingsOfTheStepTrafficWin() {
+        SparkConf c = SparkSessions.configure(new SparkConf(false).set("spark.task.maxDirectResultSize", "4m")
+                .set("spark.broadcast.compress", "true"), "app", "local[2]", null);
+        assertEquals("4m", c.get("spark.task.maxDirectResultSize"));
+        assertEquals("true", c.get("spark.broadcast.compress"));
     }
 
     @Test

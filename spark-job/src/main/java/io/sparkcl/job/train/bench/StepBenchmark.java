@@ -1,6 +1,7 @@
 package io.sparkcl.job.train.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcl.job.cli.SparkSessions;
 import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.ExactTrainer;
@@ -40,6 +41,8 @@ import java.util.stream.IntStream;
  * <p>Options: {@code --model minilm|tiny} (default minilm), {@code --method dualcl|scl|ce} (dualcl),
  * {@code --batch 32}, {@code --micro 16}, {@code --seq-len 64}, {@code --steps 6}, {@code --warmup 1} (first steps
  * not counted), {@code --master local[*]}, {@code --partitions 0} (Spark's default parallelism), {@code --labels 2}.
+ * Spark runs with the job's own session settings ({@link SparkSessions}); {@code -Dspark.…} system properties
+ * override them, as for the job.
  */
 public final class StepBenchmark {
     private static final List<String> SPLIT = List.of("pass1_ms", "pass2_ms", "driver_loss_ms", "pass1_job_ms",
@@ -78,8 +81,8 @@ public final class StepBenchmark {
                 .microBatch(sh.micro).steps(sh.steps).maxLength(sh.seqLen).set(ConfigKey.EVAL_EVERY, (long) sh.steps)
                 .set(ConfigKey.CHECKPOINT_EVERY, 0L).output(dir.resolve("exact").toUri().toString()).build();
 
-        SparkSession spark = SparkSession.builder().master(master).appName("sparkcl-bench-step")
-                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+        // the job's own session settings (SparkSessions), so the benchmark measures what sparkcl train runs
+        SparkSession spark = SparkSessions.create("sparkcl-bench-step", master);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
@@ -87,6 +90,9 @@ public final class StepBenchmark {
                             + "%d, micro-batch %d, %d tokens per row, %d steps (first %d not counted), master %s "
                             + "(%d partitions), %d cores%n", sh.model, start.params().length, sh.method, sh.batch, sh.micro,
                     sh.seqLen, sh.steps, sh.warmup, master, parts, Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "  spark.task.maxDirectResultSize %s, spark.broadcast.compress %s%n",
+                    jsc.getConf().get("spark.task.maxDirectResultSize", "(Spark's default)"),
+                    jsc.getConf().get("spark.broadcast.compress", "(Spark's default)"));
 
             int referenceThreads = io.sparkcl.model.runtime.BlasRuntime.threads();
             double[] refBefore = referenceStepsMs(config, rows, start, sh.warmup);
