@@ -100,6 +100,10 @@ public final class EncoderObjectiveLayer extends BaseLayer {
         return numLabels;
     }
 
+    public int padTokenId() {
+        return padTokenId;
+    }
+
     public Pooling pooling() {
         return pooling;
     }
@@ -129,10 +133,6 @@ public final class EncoderObjectiveLayer extends BaseLayer {
 
     public RowFeatures rowFeatures() {
         return new RowFeatures(maxLength, numLabels, positionsPerLabel);
-    }
-
-    public int padTokenId() {
-        return padTokenId;
     }
 
     /** Length of the flat parameter vector. */
