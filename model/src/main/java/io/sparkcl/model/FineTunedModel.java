@@ -202,7 +202,7 @@ public final class FineTunedModel {
         }
         ObjectNode sparkcl = config.putObject("sparkcl");
         sparkcl.put("format_version", FORMAT_VERSION);
-        sparkcl.put("pooling", pooling.name().toLowerCase(java.util.Locale.ROOT));
+        sparkcl.put("pooling", pooling.id());
         sparkcl.put("max_length", maxLength);
         sparkcl.put("head", head.id());
         sparkcl.put("head_labels", parameters.numLabels());

@@ -3,6 +3,7 @@ package io.sparkcl.job.ablate;
 import io.sparkcl.datasets.DatasetSchema;
 import io.sparkcl.datasets.registry.DatasetRegistry;
 import io.sparkcl.datasets.registry.SplitSpec;
+import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.DataConfig;
 import io.sparkcl.job.config.InferenceInput;
 import io.sparkcl.job.config.TrainConfig;
@@ -63,7 +64,7 @@ public final class FeatureProjection {
         }
         TrainConfig c = cell.config();
         String split = reportedSplit(c);
-        InferenceData data = InferenceData.read(spark, new Input(c, run.path(run.exists("best-model") ? "best-model"
+        InferenceData data = InferenceData.read(spark, input(c, run.path(run.exists("best-model") ? "best-model"
                 : "model").toString(), split), run.path("quarantine-projection").toString());
         FineTunedModel after = data.model();
         PretrainedModel pm = ModelRegistry.load(c.model().model(), after.labels().size());
@@ -110,22 +111,11 @@ public final class FeatureProjection {
     }
 
     /** The reported split of a cell's data, read with the cell's data options for the model folder {@code model}. */
-    private record Input(TrainConfig config, String model, String split) implements InferenceInput {
-        private DataConfig data() {
-            return config.data();
-        }
-
-        @Override public String dataset() { return data().dataset(); }
-        @Override public String dataDir() { return data().dataDir(); }
-        @Override public String userFile() {
-            return data().usesRegistryDataset() ? null : data().testFile() != null ? data().testFile() : data().devFile();
-        }
-        @Override public String format() { return data().format(); }
-        @Override public String textColumn() { return data().textColumn(); }
-        @Override public String textPairColumn() { return data().textPairColumn(); }
-        @Override public String labelColumn() { return data().labelColumn(); }
-        @Override public String maxBadRows() { return data().maxBadRows(); }
-        @Override public int maxLength() { return config.model().maxLength(); }
-        @Override public int partitions() { return data().partitions(); }
+    private static InferenceInput input(TrainConfig config, String model, String split) {
+        DataConfig d = config.data();
+        String userFile = d.usesRegistryDataset() ? null : d.testFile() != null ? d.testFile() : d.devFile();
+        return new InferenceInput(model, d.dataset(), split, d.dataDir(),
+                d.testFile() != null ? ConfigKey.TEST_FILE : ConfigKey.DEV_FILE, userFile, d.format(), d.textColumn(),
+                d.textPairColumn(), d.labelColumn(), null, d.maxBadRows(), config.model().maxLength(), d.partitions());
     }
 }

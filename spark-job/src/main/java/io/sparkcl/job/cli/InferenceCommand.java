@@ -4,6 +4,7 @@ import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.ConfigValues;
 import io.sparkcl.job.config.DatasetCatalog;
 import io.sparkcl.job.config.EvaluateConfig;
+import io.sparkcl.job.config.InferenceInput;
 import io.sparkcl.job.config.InferenceJobConfig;
 import io.sparkcl.job.config.PredictConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -65,7 +66,8 @@ final class InferenceCommand<C extends InferenceJobConfig> implements Callable<I
         Configuration hadoop = ProcessUmask.applyTo(new Configuration());
         C c = config.apply(ConfigOptions.collect(spec.commandLine().getParseResult(), scope, hadoop));
         // the input is checked before validation creates the output folder
-        Preflight.inference(c.inputOption(), c.userFile(), c.dataset(), c.dataDir(), hadoop);
+        InferenceInput in = c.input();
+        Preflight.inference(in.fileOption(), in.userFile(), in.dataset(), in.dataDir(), hadoop);
         c.validate(DatasetCatalog.registry(), hadoop);
         try (SparkSession spark = SparkSessions.create("sparkcl " + spec.name(), c.master())) {
             job.accept(c, spark);

@@ -22,7 +22,7 @@ public enum ConfigKey {
             "sst2", null),
     DATA_DIR("data-dir", ValueType.STRING, "PATH", "$SPARKCL_DATA_DIR, else ~/.cache/sparkcl/data",
             "Data root (Hadoop path) where registry datasets are read from and downloaded to.", Scope.ALL,
-            null, null),
+            null, null, OnResume.MAY_CHANGE),
     TRAIN_FILE("train-file", ValueType.STRING, "PATH", null,
             "Your own training data (JSON lines, JSON array, CSV/TSV with header, Parquet) instead of a registry dataset.",
             Scope.TRAIN_ONLY,
@@ -64,7 +64,7 @@ public enum ConfigKey {
     MAX_BAD_ROWS("max-bad-rows", ValueType.STRING, "N|F",
             "Bad rows allowed before the job fails: a count (100) or a fraction of the rows (0.01 or 1%). "
                     + "Bad rows always go to the quarantine folder.", Scope.ALL,
-            "0.01", Checks.badRows()),
+            "0.01", Checks.badRows(), OnResume.MAY_CHANGE),
 
     // ---- model and objective
     MODEL("model", ValueType.STRING, "NAME|DIR",
@@ -114,9 +114,9 @@ public enum ConfigKey {
             null, Checks.atLeast(1)),
     EPOCHS("epochs", ValueType.INT, "N", "3", "Passes over the training data (give this or --steps, not both).",
             Scope.TRAIN_ONLY,
-            null, Checks.atLeast(1)),
+            null, Checks.atLeast(1), OnResume.MAY_CHANGE),
     STEPS("steps", ValueType.LONG, "N", null, "Total optimizer steps (instead of --epochs).", Scope.TRAIN_ONLY,
-            null, Checks.atLeast(1)),
+            null, Checks.atLeast(1), OnResume.MAY_CHANGE),
     LR("lr", ValueType.DOUBLE, "LR", "2e-5", "Peak learning rate of AdamW.", Scope.TRAIN_ONLY,
             2e-5, Checks.positive()),
     WARMUP("warmup", ValueType.DOUBLE, "W",
@@ -178,36 +178,37 @@ public enum ConfigKey {
     // ---- run control and outputs
     EVAL_EVERY("eval-every", ValueType.LONG, "N", "0 (end of each epoch)",
             "Evaluate on dev/test every N steps.", Scope.TRAIN_ONLY,
-            0L, Checks.atLeast(0)),
+            0L, Checks.atLeast(0), OnResume.MAY_CHANGE),
     EVAL_BATCH("eval-batch", ValueType.INT, "N", "Rows per inference pass during evaluation and prediction.",
             Scope.ALL,
-            64, Checks.atLeast(1)),
+            64, Checks.atLeast(1), OnResume.MAY_CHANGE),
     CHECKPOINT_EVERY("checkpoint-every", ValueType.LONG, "N",
             "Write the resumable checkpoint every N steps (0 = only at the end).", Scope.TRAIN_ONLY,
-            100L, Checks.atLeast(0)),
+            100L, Checks.atLeast(0), OnResume.MAY_CHANGE),
     LOG_EVERY("log-every", ValueType.LONG, "N", "Progress line (loss, sequences/s, ETA) every N steps.",
             Scope.TRAIN_ONLY,
-            10L, Checks.atLeast(1)),
+            10L, Checks.atLeast(1), OnResume.MAY_CHANGE),
     SAVE_TOTAL_LIMIT("save-total-limit", ValueType.INT, "N",
             "Resumable checkpoints kept (newest first; older ones are the fallback when the newest is damaged). "
                     + "Each holds parameters and optimizer state, 3x the model's size.", Scope.TRAIN_ONLY,
-            1, Checks.atLeast(1)),
+            1, Checks.atLeast(1), OnResume.MAY_CHANGE),
     OUTPUT("output", ValueType.STRING, "PATH", "runs/DATASET-METHOD-TIMESTAMP (train)",
             "Train: the run folder (Hadoop path). Evaluate: where to write the results JSON (optional). "
                     + "Predict: where to write the predictions (required). Promote: where to write promotion.json "
                     + "(optional).", Scope.ALL,
-            null, Checks.notBlank()),
+            null, Checks.notBlank(), OnResume.MAY_CHANGE),
     OUTPUT_FORMAT("output-format", ValueType.STRING, "parquet|csv", "Format of the predictions.",
             EnumSet.of(Scope.PREDICT),
             "parquet", Checks.oneOf("parquet", "csv")),
-    RESUME("resume", "Continue the run in --output from its last checkpoint.", Scope.TRAIN_ONLY),
+    RESUME("resume", "Continue the run in --output from its last checkpoint.", Scope.TRAIN_ONLY,
+            OnResume.MAY_CHANGE),
     PARTITIONS("partitions", ValueType.INT, "N", "0 (Spark's default parallelism)",
             "Partitions of the cached training and evaluation rows.", Scope.ALL,
-            0, Checks.atLeast(0)),
+            0, Checks.atLeast(0), OnResume.MAY_CHANGE),
     MASTER("master", ValueType.STRING, "URL", "local[*]",
             "Spark master (local[*], spark://host:7077, yarn, k8s://…); the launcher then uses spark-submit.",
             Scope.ALL,
-            null, Checks.notBlank()),
+            null, Checks.notBlank(), OnResume.MAY_CHANGE),
 
     // ---- promotion of a retrained model
     CANDIDATE("candidate", ValueType.STRING, "DIR", null,
@@ -234,6 +235,16 @@ public enum ConfigKey {
         static final Set<Scope> TRAIN_EVAL = EnumSet.of(TRAIN, EVALUATE, PROMOTE);
     }
 
+    /**
+     * Whether {@code --resume} accepts another value than the run was started with ({@link ResumeCheck}). Only
+     * options that change how long the run goes on, what it reports and where things are may change: --steps and
+     * --epochs extend (or shorten) the run, whose learning-rate schedule is then computed for the new total;
+     * the run folder and the data root may move. Everything that decides what a step computes stays fixed.
+     */
+    public enum OnResume {
+        FIXED, MAY_CHANGE
+    }
+
     private final String key;
     private final Definition definition;
 
@@ -244,9 +255,10 @@ public enum ConfigKey {
      * @param defaultText  the default as shown to users ({@code null}: none)
      * @param defaultValue the parsed default (null: none, or one that depends on other options)
      * @param rule         the check of a given value (null: any value of the type)
+     * @param onResume     whether a resumed run may give another value
      */
     private record Definition(ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes,
-                              Object defaultValue, Rule rule) {
+                              Object defaultValue, Rule rule, OnResume onResume) {
     }
 
     /** A value check of one option on its own; rules that relate options live in the typed config parts. */
@@ -256,23 +268,40 @@ public enum ConfigKey {
         void check(ConfigKey key, Object value);
     }
 
-    /** An option whose default is shown as the typed default itself. */
+    /** An option whose default is shown as the typed default itself; fixed on resume. */
     ConfigKey(String key, ValueType type, String paramLabel, String help, Set<Scope> scopes, Object defaultValue,
               Rule rule) {
+        this(key, type, paramLabel, help, scopes, defaultValue, rule, OnResume.FIXED);
+    }
+
+    /** An option whose default is shown as the typed default itself. */
+    ConfigKey(String key, ValueType type, String paramLabel, String help, Set<Scope> scopes, Object defaultValue,
+              Rule rule, OnResume onResume) {
         this(key, type, paramLabel, String.valueOf(Objects.requireNonNull(defaultValue, key)), help, scopes,
-                defaultValue, rule);
+                defaultValue, rule, onResume);
+    }
+
+    /** An option whose shown default is not just its typed default (none, derived, or worded); fixed on resume. */
+    ConfigKey(String key, ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes,
+              Object defaultValue, Rule rule) {
+        this(key, type, paramLabel, defaultText, help, scopes, defaultValue, rule, OnResume.FIXED);
     }
 
     /** An option whose shown default is not just its typed default: none, derived from other options, or worded. */
     ConfigKey(String key, ValueType type, String paramLabel, String defaultText, String help, Set<Scope> scopes,
-              Object defaultValue, Rule rule) {
+              Object defaultValue, Rule rule, OnResume onResume) {
         this.key = key;
-        this.definition = new Definition(type, paramLabel, defaultText, help, scopes, defaultValue, rule);
+        this.definition = new Definition(type, paramLabel, defaultText, help, scopes, defaultValue, rule, onResume);
     }
 
-    /** A flag: a boolean option, off unless given ({@code --resume}, or {@code resume: true} in YAML). */
+    /** A flag: a boolean option, off unless given ({@code --freeze-embeddings}, or {@code freeze-embeddings: true}). */
     ConfigKey(String key, String help, Set<Scope> scopes) {
-        this(key, ValueType.BOOLEAN, null, "false", help, scopes, false, null);
+        this(key, help, scopes, OnResume.FIXED);
+    }
+
+    /** A flag with its own resume rule. */
+    ConfigKey(String key, String help, Set<Scope> scopes, OnResume onResume) {
+        this(key, ValueType.BOOLEAN, null, "false", help, scopes, false, null, onResume);
     }
 
     /** The name without dashes, as used in YAML files. */
@@ -313,6 +342,11 @@ public enum ConfigKey {
         if (definition.rule() != null && value != null) {
             definition.rule().check(this, value);
         }
+    }
+
+    /** Whether {@code --resume} accepts another value than the run's own ({@link OnResume}). */
+    public boolean mayChangeOnResume() {
+        return definition.onResume() == OnResume.MAY_CHANGE;
     }
 
     public boolean appliesTo(Scope scope) {

@@ -20,13 +20,12 @@ import static io.sparkcl.job.config.ConfigKey.*;
  * @param devMaxRows  at most this many rows carved
  * @param seed       seed of sampling, the dev carve, label noise and DualCL's label-name shuffles
  * @param partitions partitions of the cached rows (0 = Spark's default parallelism)
- * @param shuffleLabelOrder DualCL training inputs put the label names in a per-example, per-epoch shuffled order
- *                   ({@code --label-order shuffled}), else in the dataset's order
+ * @param labelOrder the order of the label names in front of DualCL's training inputs
  */
 public record DataConfig(String dataset, String dataDir, String trainFile, String devFile, String testFile,
                          String format, String textColumn, String textPairColumn, String labelColumn,
                          List<String> labels, String maxBadRows, int fewShot, double fraction, double labelNoise,
-                         double devFraction, int devMaxRows, long seed, int partitions, boolean shuffleLabelOrder)
+                         double devFraction, int devMaxRows, long seed, int partitions, LabelOrder labelOrder)
         implements Serializable {
 
     /** The name of user data ({@code --train-file}, {@code --input}) when {@code --dataset} is not given. */
@@ -41,7 +40,7 @@ public record DataConfig(String dataset, String dataDir, String trainFile, Strin
                 r.get(FORMAT), r.get(TEXT_COLUMN), r.get(TEXT_PAIR_COLUMN), r.get(LABEL_COLUMN), r.list(LABELS),
                 r.get(MAX_BAD_ROWS), r.get(FEW_SHOT), r.get(FRACTION), r.get(LABEL_NOISE), r.get(DEV_FRACTION),
                 r.get(DEV_MAX_ROWS), r.get(SEED),
-                r.get(PARTITIONS), "shuffled".equalsIgnoreCase(r.<String>get(LABEL_ORDER).trim()));
+                r.get(PARTITIONS), LabelOrder.parse(r.get(LABEL_ORDER)));
     }
 
     /** True when the data comes from the registry ({@code --dataset}), false for user files. */

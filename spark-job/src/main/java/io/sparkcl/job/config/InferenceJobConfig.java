@@ -3,11 +3,11 @@ package io.sparkcl.job.config;
 import org.apache.hadoop.conf.Configuration;
 
 /** The configuration of a command that reads one input with a fine-tuned model: evaluate and predict. */
-public interface InferenceJobConfig extends InferenceInput {
-    String master();
+public interface InferenceJobConfig {
+    /** What is read, and how. */
+    InferenceInput input();
 
-    /** The option that names the user's file ({@code --input}, {@code --test-file}, …), for error messages. */
-    ConfigKey inputOption();
+    String master();
 
     /** Checks what needs the file system or the registry; creates the output folder where one is needed. */
     InferenceJobConfig validate(DatasetCatalog catalog, Configuration conf);

@@ -26,9 +26,8 @@ public record ModelConfig(String model, ClassifierHead head, Pooling pooling, do
      * [CLS] for a folder or the random model. With MiniLM, [CLS] is a weak starting feature: the README's "Why
      * DualCL was below CE" measures it.
      */
-    public static String defaultPooling(String model) {
-        Pooling p = model == null ? Pooling.CLS : ShippedModel.byName(model).map(ShippedModel::pooling).orElse(Pooling.CLS);
-        return p.name().toLowerCase(java.util.Locale.ROOT);
+    public static Pooling defaultPooling(String model) {
+        return model == null ? Pooling.CLS : ShippedModel.byName(model).map(ShippedModel::pooling).orElse(Pooling.CLS);
     }
 
     static ModelConfig from(ConfigValues r) {

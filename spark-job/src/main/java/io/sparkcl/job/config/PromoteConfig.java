@@ -65,11 +65,7 @@ public record PromoteConfig(String candidate, String current, double margin, Str
             throw new ConfigException(DEV_FILE, "promote compares the models on dev data: give --dev-file (and "
                     + "--test-file to report test metrics)");
         }
-        EvaluateConfig dev = devEvaluation(candidate);
-        EvaluateConfig.ModelFolder.check(candidate, conf);
-        if (dev.usesRegistryDataset()) {
-            Checks.registryDataset(dev.dataset(), catalog, "or compare on your own file with --dev-file");
-        }
+        devEvaluation(candidate).input().validate(catalog, conf, "or compare on your own file with --dev-file");
         if (output != null) {
             OutputFolderCheck.checkWritableFolder(OUTPUT.optionName(), output, false, false, conf);
         }

@@ -11,33 +11,23 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * {@code --resume} continues a run only with the configuration it was started with: the resolved options
- * are compared with the run folder's {@code config.yaml} before anything is written. Only the options of
- * {@link #MAY_CHANGE} may differ (they change how long the run goes on and what it reports, not what a
- * step computes); any other difference is an error listing every changed option.
+ * are compared with the run folder's {@code config.yaml} before anything is written. Only the options that
+ * {@link ConfigKey#mayChangeOnResume() may change on resume} may differ (they change how long the run goes on
+ * and what it reports, not what a step computes); any other difference is an error listing every changed option.
  */
 public final class ResumeCheck {
     private static final Logger LOG = LoggerFactory.getLogger(ResumeCheck.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final String CONFIG_FILE = "config.yaml";
-
-    /**
-     * Options a resumed run may change. --steps/--epochs extend (or shorten) the run: the learning-rate
-     * schedule is then computed for the new total. Where the run folder and the data root are may move.
-     */
-    public static final Set<ConfigKey> MAY_CHANGE = EnumSet.of(ConfigKey.STEPS, ConfigKey.EPOCHS,
-            ConfigKey.EVAL_EVERY, ConfigKey.EVAL_BATCH, ConfigKey.CHECKPOINT_EVERY, ConfigKey.LOG_EVERY,
-            ConfigKey.SAVE_TOTAL_LIMIT, ConfigKey.PARTITIONS, ConfigKey.MASTER, ConfigKey.MAX_BAD_ROWS,
-            ConfigKey.OUTPUT, ConfigKey.RESUME, ConfigKey.DATA_DIR);
 
     private ResumeCheck() {
     }
@@ -59,15 +49,15 @@ public final class ResumeCheck {
             throw new ConfigException(ConfigKey.RESUME, "the run in " + runFolder + " was started with other "
                     + "options: " + String.join("; ", changed) + ". Resume with the run's own options (e.g. "
                     + "--config " + new Path(runFolder, CONFIG_FILE) + " --resume), or start a new run. Options that "
-                    + "may change on resume: " + MAY_CHANGE.stream().map(ConfigKey::optionName)
-                    .collect(Collectors.joining(", ")));
+                    + "may change on resume: " + Arrays.stream(ConfigKey.values())
+                    .filter(ConfigKey::mayChangeOnResume).map(ConfigKey::optionName).collect(Collectors.joining(", ")));
         }
     }
 
     static List<String> differences(Map<String, Object> saved, Map<String, Object> now) {
         List<String> out = new ArrayList<>();
         for (ConfigKey key : ConfigKey.values()) {
-            if (MAY_CHANGE.contains(key)) {
+            if (key.mayChangeOnResume()) {
                 continue;
             }
             Object before = saved.get(key.key());

@@ -59,7 +59,7 @@ public final class TrainConfig implements Serializable {
         int globalBatch = r.get(GLOBAL_BATCH);
         r.set(DATASET, dataset, "resolved");
         r.set(METHOD, method.id(), "resolved");
-        r.set(POOLING, lower(r.get(POOLING, ModelConfig.defaultPooling(r.get(MODEL)))), "resolved");
+        r.set(POOLING, lower(r.get(POOLING, ModelConfig.defaultPooling(r.get(MODEL)).id())), "resolved");
         r.set(FORMAT, lowerOrNull(r.get(FORMAT)), "resolved");
         r.set(LAMBDA, r.get(LAMBDA, ObjectiveConfig.defaultLambda(method)), "resolved");
         r.set(TAU, r.get(TAU, ObjectiveConfig.defaultTau(method)), "resolved");

@@ -88,9 +88,9 @@ public final class SparkCLModel extends Model<SparkCLModel> implements MLWritabl
     @Override
     public StructType transformSchema(StructType schema) {
         EvaluateConfig c = resolved();
-        SparkCLClassifier.requireString(schema, ConfigKey.TEXT_COLUMN, c.textColumn());
-        if (c.textPairColumn() != null) {
-            SparkCLClassifier.requireString(schema, ConfigKey.TEXT_PAIR_COLUMN, c.textPairColumn());
+        SparkCLClassifier.requireString(schema, ConfigKey.TEXT_COLUMN, c.input().textColumn());
+        if (c.input().textPairColumn() != null) {
+            SparkCLClassifier.requireString(schema, ConfigKey.TEXT_PAIR_COLUMN, c.input().textPairColumn());
         }
         return stage.outputs.outputSchema(this, schema);
     }
@@ -100,8 +100,9 @@ public final class SparkCLModel extends Model<SparkCLModel> implements MLWritabl
         StructType out = transformSchema(dataset.schema());
         EvaluateConfig c = resolved();
         StructType in = dataset.schema();
-        ScoreRows score = new ScoreRows(inference(dataset).withBatch(c.evalBatch()), model, in.fieldIndex(c.textColumn()),
-                c.textPairColumn() == null ? -1 : in.fieldIndex(c.textPairColumn()),
+        String pair = c.input().textPairColumn();
+        ScoreRows score = new ScoreRows(inference(dataset).withBatch(c.evalBatch()), model,
+                in.fieldIndex(c.input().textColumn()), pair == null ? -1 : in.fieldIndex(pair),
                 !getOrDefault(stage.outputs.pooledFeatureCol).isEmpty());
         JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(score);
         return dataset.sparkSession().createDataFrame(rows, out);

@@ -27,7 +27,8 @@ import java.util.Map;
  * minibatch, as a DL4J output layer. Its input is {@link RowFeatures}' matrix, its labels one-hot.
  *
  * <p>DL4J ships this configuration to the executors as JSON, so it holds only plain fields (the
- * encoder's sizes, the objective's method, λ and τ) with a no-argument constructor for Jackson.
+ * encoder's sizes, the pooling, the objective's method, λ and τ; enums as their names) with a no-argument
+ * constructor for Jackson.
  */
 public final class EncoderObjectiveLayer extends BaseLayer {
     private String architecture;
@@ -44,8 +45,8 @@ public final class EncoderObjectiveLayer extends BaseLayer {
     private int padTokenId;
     private int positionOffset;
     private int numLabels;
-    private String pooling;
-    private String method;
+    private Pooling pooling;
+    private Method method;
     private double lambda;
     private double tau;
     private long seed;
@@ -77,8 +78,8 @@ public final class EncoderObjectiveLayer extends BaseLayer {
         this.padTokenId = encoder.padTokenId();
         this.positionOffset = encoder.positionOffset();
         this.numLabels = features.numLabels();
-        this.pooling = pooling.name();
-        this.method = objective.method().name();
+        this.pooling = pooling;
+        this.method = objective.method();
         this.lambda = objective.lambda();
         this.tau = objective.temperature();
         this.seed = seed;
@@ -99,12 +100,16 @@ public final class EncoderObjectiveLayer extends BaseLayer {
         return numLabels;
     }
 
+    public int padTokenId() {
+        return padTokenId;
+    }
+
     public Pooling pooling() {
-        return Pooling.valueOf(pooling);
+        return pooling;
     }
 
     public Objective objective() {
-        return new Objective(Method.valueOf(method), lambda, tau);
+        return new Objective(method, lambda, tau);
     }
 
     public long seed() {
@@ -128,10 +133,6 @@ public final class EncoderObjectiveLayer extends BaseLayer {
 
     public RowFeatures rowFeatures() {
         return new RowFeatures(maxLength, numLabels, positionsPerLabel);
-    }
-
-    public int padTokenId() {
-        return padTokenId;
     }
 
     /** Length of the flat parameter vector. */

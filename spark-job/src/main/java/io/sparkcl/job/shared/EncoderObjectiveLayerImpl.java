@@ -53,8 +53,8 @@ final class EncoderObjectiveLayerImpl extends BaseLayer<EncoderObjectiveLayer> i
     private BertEncoderModel encoder() {
         if (encoder == null) {
             EncoderObjectiveLayer c = layerConf();
-            // randomInit only allocates the encoder's buffer here: DL4J's parameters are copied over it
-            BertParameters own = BertParameters.randomInit(c.encoderConfig(), c.numLabels(), 0L, DataType.FLOAT);
+            // an allocation only: every forward copies DL4J's parameters into it first
+            BertParameters own = BertParameters.zeros(c.encoderConfig(), c.numLabels(), DataType.FLOAT);
             encoder = new BertEncoderModel(own, c.pooling());
             gradientBuffer = Nd4j.create(DataType.FLOAT, own.size());
             objective = c.objective();

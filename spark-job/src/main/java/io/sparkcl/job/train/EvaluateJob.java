@@ -1,6 +1,7 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.EvaluateConfig;
+import io.sparkcl.job.config.InferenceInput;
 import io.sparkcl.job.train.data.InferenceData;
 import io.sparkcl.job.train.eval.ConfusionMatrix;
 import io.sparkcl.job.train.eval.DistributedEvaluator;
@@ -32,16 +33,17 @@ public final class EvaluateJob {
 
     public static EvalMetrics run(EvaluateConfig c, SparkSession spark) {
         // without --output, the reader writes bad rows to a private temporary folder and logs where
-        InferenceData data = InferenceData.read(spark, c, c.quarantineDir());
+        InferenceInput in = c.input();
+        InferenceData data = InferenceData.read(spark, in, c.quarantineDir());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (data.rows().filter(r -> r.label() < 0).count() > 0) {
-            throw new IllegalArgumentException("split '" + c.split() + "' of " + c.dataset()
+            throw new IllegalArgumentException("split '" + in.split() + "' of " + in.dataset()
                     + " has unlabelled rows: evaluation needs labels (GLUE test splits have none; use dev)");
         }
-        EvalMetrics m = evaluate(jsc, data, c.split(), c.evalBatch());
+        EvalMetrics m = evaluate(jsc, data, in.split(), c.evalBatch());
         Map<String, Object> out = new LinkedHashMap<>(m.toMap());
-        out.put("model", c.model());
-        out.put("dataset", c.userFile() != null ? c.userFile() : c.dataset());
+        out.put("model", in.model());
+        out.put("dataset", in.source());
         out.put("bad_rows", data.badRows());
         out.put("truncated_rows", data.truncatedRows());
         if (c.resultsFile() != null) {
@@ -49,7 +51,7 @@ public final class EvaluateJob {
             new RunFolder(file.getParent().toString(), jsc.hadoopConfiguration()).writeJson(file.getName(), out);
         }
         String line = String.format(Locale.ROOT, "%s %s: accuracy %.4f  macro-F1 %.4f  (%d rows)",
-                c.userFile() != null ? c.userFile() : c.dataset(), c.split(), m.accuracy(), m.macroF1(), m.rows());
+                in.source(), in.split(), m.accuracy(), m.macroF1(), m.rows());
         LOG.info(line);
         System.out.println(line);
         return m;

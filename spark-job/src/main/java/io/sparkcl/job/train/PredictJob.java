@@ -44,7 +44,7 @@ public final class PredictJob {
 
     /** Returns the number of rows written. */
     public static long run(PredictConfig c, SparkSession spark) {
-        InferenceData data = InferenceData.read(spark, c, c.output() + "/_quarantine");
+        InferenceData data = InferenceData.read(spark, c.input(), c.output() + "/_quarantine");
         FineTunedModel model = data.model();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> labels = model.labels();

@@ -66,7 +66,7 @@ class TrainConfigTest {
     @Test
     void lrScheduleAndLabelOrderReachTheirParts() {
         TrainConfig d = TrainConfig.builder().set(ConfigKey.LR, "1e-4").steps(100).build();
-        assertTrue(d.data().shuffleLabelOrder(), "DualCL label names shuffled by default");
+        assertEquals(LabelOrder.SHUFFLED, d.data().labelOrder(), "DualCL label names shuffled by default");
         assertEquals(0.0, d.optim().schedule(100).at(0), "linear warm-up from 0");
         assertEquals(1e-4, d.optim().schedule(100).at(10), 1e-12, "peak after 10% warm-up");
         assertEquals(0.5e-4, d.optim().schedule(100).at(55), 1e-12, "then linear decay");
@@ -76,7 +76,7 @@ class TrainConfigTest {
         for (long step : new long[]{0, 1, 50, 99}) {
             assertEquals(1e-5, c.optim().schedule(100).at(step), "constant rate at step " + step);
         }
-        assertFalse(c.data().shuffleLabelOrder());
+        assertEquals(LabelOrder.FIXED, c.data().labelOrder());
 
         ConfigException e = assertThrows(ConfigException.class,
                 () -> TrainConfig.builder().set(ConfigKey.LR_SCHEDULE, "cosine").build());

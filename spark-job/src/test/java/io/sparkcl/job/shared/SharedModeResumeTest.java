@@ -3,12 +3,13 @@ package io.sparkcl.job.shared;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.TrainConfig;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.TestData;
-import io.sparkcl.job.train.TestSpark;
 import io.sparkcl.job.train.TrainJob;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --mode shared} through TrainJob on local[2]: the run folder per epoch, and {@code --resume} after an epoch. */
 class SharedModeResumeTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
+
     @TempDir
     Path tmp;
 
@@ -35,29 +39,24 @@ class SharedModeResumeTest {
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
-    void resumesAfterTheLastFinishedEpoch() throws Exception {
+    void resumesAfterTheLastFinishedEpoch(SparkSession spark) throws Exception {
         Path out = tmp.resolve("run");
-        SparkSession spark = TestSpark.local(2);
-        try {
-            TrainJob.run(config(out, 2, false).validate(), spark);
-            ObjectMapper json = new ObjectMapper();
-            long afterTwo = json.readTree(out.resolve("checkpoints/last/state.json").toFile()).get("next_step").asLong();
-            assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "one metrics line per epoch");
+        TrainJob.run(config(out, 2, false).validate(), spark);
+        ObjectMapper json = new ObjectMapper();
+        long afterTwo = json.readTree(out.resolve("checkpoints/last/state.json").toFile()).get("next_step").asLong();
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "one metrics line per epoch");
 
-            TrainJob.run(config(out, 3, true).validate(), spark);
-            List<Long> steps = new ArrayList<>();
-            for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
-                steps.add(json.readTree(line).get("step").asLong());
-            }
-            assertEquals(3, steps.size(), "the resumed run adds the third epoch's line: " + steps);
-            assertEquals(afterTwo, steps.get(1), "epoch lines end at global-batch steps: " + steps);
-            assertEquals(afterTwo / 2 * 3, steps.get(2), "the third epoch continues the count: " + steps);
-            long afterThree = json.readTree(out.resolve("checkpoints/last/state.json").toFile()).get("next_step")
-                    .asLong();
-            assertEquals(afterTwo / 2 * 3, afterThree);
-            assertTrue(Files.exists(out.resolve("model/model.safetensors")));
-        } finally {
-            spark.stop();
+        TrainJob.run(config(out, 3, true).validate(), spark);
+        List<Long> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            steps.add(json.readTree(line).get("step").asLong());
         }
+        assertEquals(3, steps.size(), "the resumed run adds the third epoch's line: " + steps);
+        assertEquals(afterTwo, steps.get(1), "epoch lines end at global-batch steps: " + steps);
+        assertEquals(afterTwo / 2 * 3, steps.get(2), "the third epoch continues the count: " + steps);
+        long afterThree = json.readTree(out.resolve("checkpoints/last/state.json").toFile()).get("next_step")
+                .asLong();
+        assertEquals(afterTwo / 2 * 3, afterThree);
+        assertTrue(Files.exists(out.resolve("model/model.safetensors")));
     }
 }

@@ -2,16 +2,16 @@ package io.sparkcl.job.shared;
 
 import io.sparkcl.job.train.ModelStart;
 import io.sparkcl.job.train.SyntheticData;
-import io.sparkcl.job.train.TestSpark;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.losses.Method;
 import io.sparkcl.losses.Objective;
 import io.sparkcl.model.encoder.Pooling;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Shared mode on in-process Spark (local[2]): DL4J's SharedTrainingMaster with the encoder layer. */
 class SharedTrainerTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
 
     /** Mean objective of the parameters over fixed minibatches of the rows, without dropout. */
     static double meanLoss(ModelStart model, List<TrainingRow> rows, SharedSettings s) {
@@ -64,21 +66,15 @@ class SharedTrainerTest {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void trainsOnLocalSparkAndTheLossFalls() {
+    void trainsOnLocalSparkAndTheLossFalls(JavaSparkContext jsc) {
         List<TrainingRow> rows = SyntheticData.rows(64, SharedGraphTest.K, false, 31, 0);
         ModelStart start = SharedGraphTest.start(0.1, 3);
         SharedSettings s = settings(Method.SCL, 10);
-        SparkSession spark = TestSpark.local(2);
-        try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SharedTrainer.Result r = SharedTrainer.train(jsc, s, jsc.parallelize(rows, 2), start);
-            assertEquals(10, r.epochSeconds().size());
-            assertEquals(start.params().length, r.finalParams().length);
-            double before = meanLoss(start, rows, s);
-            double after = meanLoss(new ModelStart(start.config(), start.numLabels(), r.finalParams()), rows, s);
-            assertTrue(after < 0.8 * before, "loss " + before + " -> " + after);
-        } finally {
-            spark.stop();
-        }
+        SharedTrainer.Result r = SharedTrainer.train(jsc, s, jsc.parallelize(rows, 2), start);
+        assertEquals(10, r.epochSeconds().size());
+        assertEquals(start.params().length, r.finalParams().length);
+        double before = meanLoss(start, rows, s);
+        double after = meanLoss(new ModelStart(start.config(), start.numLabels(), r.finalParams()), rows, s);
+        assertTrue(after < 0.8 * before, "loss " + before + " -> " + after);
     }
 }

@@ -1,7 +1,9 @@
 package io.sparkcl.job.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcl.datasets.read.IdColumn;
 import io.sparkcl.job.config.ConfigKey;
+import io.sparkcl.job.config.InferenceInput;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.FineTunedModel;
@@ -76,16 +78,17 @@ class TrainJobTest {
 
         // evaluate: the saved model on the test split gives the run's final test numbers
         String modelDir = out.resolve("model").toUri().toString();
-        io.sparkcl.job.train.eval.EvalMetrics m = EvaluateJob.run(new io.sparkcl.job.config.EvaluateConfig(modelDir,
-                "cr", "test", TestData.dataDir(), null, null, null, "text", null, "label", List.of(), "0.01", 32, 64,
-                2, null, null), spark);
+        io.sparkcl.job.train.eval.EvalMetrics m = EvaluateJob.run(new io.sparkcl.job.config.EvaluateConfig(
+                new InferenceInput(modelDir, "cr", "test", TestData.dataDir(), ConfigKey.DEV_FILE, null, null, "text",
+                        null, "label", null, "0.01", 32, 2), 64, null, null), spark);
         assertEquals(summary.testAccuracy(), m.accuracy(), 1e-12);
         assertEquals(376, m.rows());
 
         // predict: CSV with one row per input, probabilities summing to 1, same accuracy
         Path predictions = tmp.resolve("predictions");
-        long n = PredictJob.run(new io.sparkcl.job.config.PredictConfig(modelDir, "cr", "test", null,
-                TestData.dataDir(), null, "text", null, null, "0.01", 32, 64, 2, predictions.toUri().toString(), "csv", null),
+        long n = PredictJob.run(new io.sparkcl.job.config.PredictConfig(
+                new InferenceInput(modelDir, "cr", "test", TestData.dataDir(), ConfigKey.INPUT, null, null, "text",
+                        null, "label", IdColumn.givenOrDefault(null), "0.01", 32, 2), 64, predictions.toUri().toString(), "csv", null),
                 spark);
         assertEquals(376, n);
         var rows = spark.read().option("header", "true").csv(predictions.toString()).collectAsList();

@@ -7,6 +7,7 @@ import io.sparkcl.datasets.dualcl.LabelAwareInput;
 import io.sparkcl.datasets.tokenize.TokenizationStep;
 import io.sparkcl.datasets.tokenize.TokenizedData;
 import io.sparkcl.job.config.DataConfig;
+import io.sparkcl.job.config.LabelOrder;
 import io.sparkcl.job.config.ModelConfig;
 import io.sparkcl.job.train.TrainingData;
 import io.sparkcl.model.tokenizer.TokenizerSpec;
@@ -86,7 +87,7 @@ public final class TrainingDataBuilder {
     /** Tokenises the splits and caches them as compact rows in {@code partitions} partitions. */
     public TrainingData tokenize(TokenizerSpec tokenizer) {
         boolean dual = model.head().labelAwareInput();
-        boolean shuffled = dual && config.shuffleLabelOrder();
+        boolean shuffled = dual && config.labelOrder() == LabelOrder.SHUFFLED;
         long seed = config.seed();
         List<String> labels = labels();
         List<String> labelTexts = labelTexts();

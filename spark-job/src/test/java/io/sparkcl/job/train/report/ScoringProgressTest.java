@@ -1,8 +1,8 @@
 package io.sparkcl.job.train.report;
 
 import io.sparkcl.job.SparkClMain;
+import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.ModelExport;
-import io.sparkcl.job.train.TestSpark;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.ConfusionMatrix;
 import io.sparkcl.job.train.eval.DistributedEvaluator;
@@ -10,8 +10,8 @@ import io.sparkcl.job.train.exec.ModelSpec;
 import io.sparkcl.model.FineTunedModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Evaluation's scoring tasks count their rows into the progress line, up to the total (issue 13, item 17). */
 class ScoringProgressTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2);
+
     @TempDir
     Path tmp;
 
@@ -45,26 +48,21 @@ class ScoringProgressTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
 
-        SparkSession spark = TestSpark.local(2);
-        try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            FineTunedModel model = ModelExport.load(tmp.resolve("run/model").toString(), jsc.hadoopConfiguration());
-            ModelSpec spec = ModelSpec.of(model);
-            Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
-            List<TrainingRow> data = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                data.add(new TrainingRow(i, "r" + i, new int[]{1, 5 + i, 2, 0}, new int[]{1, 1, 1, 0}, new int[4],
-                        null, i % 2));
-            }
-            try (SparkProgress p = SparkProgress.start(jsc.sc(), "evaluate test", data.size(), 60)) {
-                ConfusionMatrix cm = DistributedEvaluator.confusion(jsc.parallelize(data, 3), spec, params, 1L, 0, 2,
-                        p.rowsScored());
-                assertEquals(7, p.rowsScored().value(), "every row of every micro-batch of every task");
-                assertTrue(p.line().startsWith("evaluate test: 7/7 rows scored after "), p.line());
-                assertEquals(7, cm.total());
-            }
-        } finally {
-            spark.stop();
+        JavaSparkContext jsc = SPARK.jsc(); // after the CLI run, which stops the session it used
+        FineTunedModel model = ModelExport.load(tmp.resolve("run/model").toString(), jsc.hadoopConfiguration());
+        ModelSpec spec = ModelSpec.of(model);
+        Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
+        List<TrainingRow> data = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            data.add(new TrainingRow(i, "r" + i, new int[]{1, 5 + i, 2, 0}, new int[]{1, 1, 1, 0}, new int[4],
+                    null, i % 2));
+        }
+        try (SparkProgress p = SparkProgress.start(jsc.sc(), "evaluate test", data.size(), 60)) {
+            ConfusionMatrix cm = DistributedEvaluator.confusion(jsc.parallelize(data, 3), spec, params, 1L, 0, 2,
+                    p.rowsScored());
+            assertEquals(7, p.rowsScored().value(), "every row of every micro-batch of every task");
+            assertTrue(p.line().startsWith("evaluate test: 7/7 rows scored after "), p.line());
+            assertEquals(7, cm.total());
         }
     }
 }

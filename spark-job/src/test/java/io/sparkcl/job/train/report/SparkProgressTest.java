@@ -1,11 +1,10 @@
 package io.sparkcl.job.train.report;
 
 import io.sparkcl.job.train.LocalSpark;
-import io.sparkcl.job.train.TestSpark;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,27 +18,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A long scoring action reports rows scored out of the total, not finished tasks (issue 13, item 17). */
 class SparkProgressTest {
+    /** Heartbeats every 200 ms carry the accumulators of running tasks to the driver (the second test). */
+    @RegisterExtension
+    static final LocalSpark SPARK = LocalSpark.threads(2)
+            .with(b -> b.config("spark.executor.heartbeatInterval", "200ms"));
 
     @Test
-    void countsTheRowsTheTasksScore() throws InterruptedException {
-        SparkSession spark = TestSpark.local(2);
-        try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            try (SparkProgress p = SparkProgress.start(spark.sparkContext(), "evaluate test", 6, 1)) {
-                assertTrue(p.line().startsWith("evaluate test: 0/6 rows scored after "), p.line());
-                LongAccumulator scored = p.rowsScored();
-                jsc.parallelize(List.of(1, 2, 3, 4, 5, 6), 2).foreachPartition(rows -> {
-                    while (rows.hasNext()) { // one "micro-batch" per row
-                        rows.next();
-                        Thread.sleep(100);
-                        scored.add(1);
-                    }
-                });
-                assertTrue(p.line().startsWith("evaluate test: 6/6 rows scored after "), p.line());
-                assertTrue(p.line().contains("rows/s"), p.line());
-            }
-        } finally {
-            spark.stop();
+    void countsTheRowsTheTasksScore(JavaSparkContext jsc) {
+        try (SparkProgress p = SparkProgress.start(jsc.sc(), "evaluate test", 6, 1)) {
+            assertTrue(p.line().startsWith("evaluate test: 0/6 rows scored after "), p.line());
+            LongAccumulator scored = p.rowsScored();
+            jsc.parallelize(List.of(1, 2, 3, 4, 5, 6), 2).foreachPartition(rows -> {
+                while (rows.hasNext()) { // one "micro-batch" per row
+                    rows.next();
+                    Thread.sleep(100);
+                    scored.add(1);
+                }
+            });
+            assertTrue(p.line().startsWith("evaluate test: 6/6 rows scored after "), p.line());
+            assertTrue(p.line().contains("rows/s"), p.line());
         }
     }
 
@@ -47,13 +44,10 @@ class SparkProgressTest {
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
 
     @Test
-    void seesTheRowsOfRunningTasksFromTheirHeartbeats() throws Exception {
-        SparkSession spark = LocalSpark.threads(2).with(b -> b.config("spark.executor.heartbeatInterval", "200ms"))
-                .session();
+    void seesTheRowsOfRunningTasksFromTheirHeartbeats(JavaSparkContext jsc) throws Exception {
         ExecutorService driver = Executors.newSingleThreadExecutor();
         try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            try (SparkProgress p = SparkProgress.start(spark.sparkContext(), "predict", 8, 60)) {
+            try (SparkProgress p = SparkProgress.start(jsc.sc(), "predict", 8, 60)) {
                 LongAccumulator scored = p.rowsScored();
                 Future<?> job = driver.submit(() -> jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 2)
                         .foreachPartition(rows -> {
@@ -73,7 +67,6 @@ class SparkProgressTest {
         } finally {
             RELEASE.countDown();
             driver.shutdownNow();
-            spark.stop();
         }
     }
 }
