@@ -113,7 +113,8 @@ final class AblationPlots {
             c.setCustomXAxisTickLabelsFormatter(x -> Math.abs(x - Math.rint(x)) < 1e-9
                     ? String.valueOf(Math.round(Math.pow(2, x))) : "");
             c.getStyler().setMarkerSize(8);
-            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+            // accuracy falls as the batch grows, so an inside legend would cover the lowest points
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
             for (Map.Entry<String, TreeMap<Integer, List<Double>>> row : p.getValue().entrySet()) {
                 double[] x = row.getValue().keySet().stream().mapToDouble(b -> Math.log(b) / Math.log(2)).toArray();
                 List<SeedStats> stats = row.getValue().values().stream()

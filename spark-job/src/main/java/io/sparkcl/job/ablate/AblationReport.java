@@ -42,7 +42,7 @@ public final class AblationReport {
         Path out = new Path(ablation.root(), "results");
         Configuration conf = ablation.conf();
         for (CellResult r : results) {
-            ReportFiles.writeJson(new Path(out, "cells/" + r.cell().id() + ".json"), r.toMap(), conf);
+            ReportFiles.writeJson(new Path(out, "cells/" + r.cell().id() + ".json"), r.toMap(ablation.root()), conf);
         }
         List<Group> groups = groups(results);
         ReportFiles.writeString(new Path(out, "results.csv"), csv(groups), conf);

@@ -2,7 +2,9 @@ package io.sparkcl.job.ablate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.train.report.RunFolder;
+import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,13 +56,25 @@ public record CellResult(AblationCell cell, long selectedStep, double testAccura
             "test_rows", "test_source", "dev_source", "dev_rows_carved", "selection", "few_shot_per_class", "fraction",
             "label_noise");
 
+    /**
+     * The per-cell JSON. The run folder is given relative to the ablation folder, so that a results folder stays
+     * true when the ablation is copied or committed.
+     */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> toMap() {
+    public Map<String, Object> toMap(Path ablationRoot) {
         Map<String, Object> d = new LinkedHashMap<>();
         DATA_FIELDS.stream().filter(data::containsKey).forEach(k -> d.put(k, data.get(k)));
-        CellJson json = new CellJson(cell.id(), cell.variedByName(), cell.config().toMap(), new Selected(selectionRule,
+        Map<String, Object> config = new LinkedHashMap<>(cell.config().toMap());
+        config.computeIfPresent(ConfigKey.OUTPUT.key(), (k, v) -> relative(ablationRoot, v.toString()));
+        CellJson json = new CellJson(cell.id(), cell.variedByName(), config, new Selected(selectionRule,
                 selectedStep, testAccuracy, testMacroF1, devAccuracy, devMacroF1), steps, seconds, sequencesPerSecond, d);
         return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .convertValue(json, LinkedHashMap.class);
+    }
+
+    private static String relative(Path root, String folder) {
+        String rootPath = root.toUri().getPath().replaceAll("/+$", "") + "/";
+        String path = new Path(folder).toUri().getPath();
+        return path.startsWith(rootPath) ? path.substring(rootPath.length()) : folder;
     }
 }

@@ -5,6 +5,7 @@ import io.sparkcl.losses.Method;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The value checks {@link ConfigKey} declares for its options ({@link ConfigKey.Rule}s), each throwing a
@@ -15,6 +16,11 @@ final class Checks {
     static final int MAX_POSITIONS = 512;
 
     private Checks() {
+    }
+
+    /** One of an enum's spellings, so that the check and the enum cannot drift apart. */
+    static <E extends Enum<E>> ConfigKey.Rule oneOf(E[] values, Function<E, String> spelling) {
+        return oneOf(Arrays.stream(values).map(spelling).toArray(String[]::new));
     }
 
     static ConfigKey.Rule oneOf(String... allowed) {

@@ -1,6 +1,7 @@
 package io.sparkcl.job.config;
 
 import io.sparkcl.datasets.sampling.DevSplit;
+import io.sparkcl.model.encoder.Pooling;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -87,12 +88,12 @@ public enum ConfigKey {
             "the model's own: mean for all-minilm-l6-v2 and e5-small-v2, else cls",
             "Sentence feature: the [CLS] token (the papers) or the mean over tokens (what MiniLM and e5 were "
                     + "trained with). For dualcl it is z of the logits z·θ.", Scope.TRAIN_ONLY,
-            null, Checks.oneOf("cls", "mean")),
+            null, Checks.oneOf(Pooling.values(), Pooling::id)),
     LABEL_ORDER("label-order", ValueType.STRING, "shuffled|fixed",
             "DualCL training inputs: the label names in front of each text in an order shuffled per example and "
                     + "epoch, or always in the dataset's label order (as the reference code's current version). "
                     + "Evaluation always uses the dataset's order.", Scope.TRAIN_ONLY,
-            "shuffled", Checks.oneOf("shuffled", "fixed")),
+            LabelOrder.SHUFFLED.id(), Checks.oneOf(LabelOrder.values(), LabelOrder::id)),
     FREEZE_EMBEDDINGS("freeze-embeddings",
             "Keep the word-embedding matrix fixed (fewer gradients to synchronise).", Scope.TRAIN_ONLY),
     DROPOUT("dropout", ValueType.DOUBLE, "P", "the model's own (0.1)",

@@ -144,6 +144,8 @@ class AblateJobTest {
         String rule = (String) ((Map<?, ?>) cellJson.get("selected_model")).get("rule");
         assertTrue(md.contains("chosen by: " + rule + ";"), rule + "\n" + md);
         assertEquals(Map.of("seed", 2, "global-batch", 8, "method", "dualcl"), cellJson.get("grid_values"));
+        assertEquals("cells/seed=2__global-batch=8__method=dualcl", ((Map<?, ?>) cellJson.get("config")).get("output"),
+                "run folder relative to the ablation folder");
         assertPng(results.resolve("plots/accuracy-vs-batch.png"), 600, 420);
         assertFalse(Files.exists(stalePlot), "stale plot kept");
         assertPng(results.resolve("plots/learning-curves-1-global-batch_4.png"), 1800, 420);
