@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -366,6 +367,37 @@ final class FusedKernels implements EncoderKernels {
         addSums(dBias, sums);
     }
 
+    /**
+     * OpenBLAS called directly on the row-major buffers (same kernels and results as {@code Nd4j.gemm}, which passes
+     * c-order arrays to the column-major interface as the transposed product and runs these shapes a few per cent
+     * slower); arrays that are not row-major with unit column stride go through ND4J.
+     */
+    @Override
+    public void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double alpha, double beta) {
+        if (!rowMajor(a) || !rowMajor(b) || !rowMajor(c)) {
+            EncoderKernels.super.gemm(a, b, c, ta, tb, alpha, beta);
+            return;
+        }
+        int m = (int) c.size(0);
+        int n = (int) c.size(1);
+        int k = (int) (ta ? a.size(0) : a.size(1));
+        if ((ta ? a.size(1) : a.size(0)) != m || (tb ? b.size(1) : b.size(0)) != k || (tb ? b.size(0) : b.size(1)) != n) {
+            throw new IllegalArgumentException("gemm shapes do not match: " + Arrays.toString(a.shape())
+                    + (ta ? "^T" : "") + " x " + Arrays.toString(b.shape()) + (tb ? "^T" : "") + " -> "
+                    + Arrays.toString(c.shape()));
+        }
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(ta), op(tb), m, n, k, (float) alpha, ptr(a),
+                (int) a.stride(0), ptr(b), (int) b.stride(0), (float) beta, ptr(c), (int) c.stride(0));
+    }
+
+    private static boolean rowMajor(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.stride(1) == 1 && a.stride(0) >= a.size(1);
+    }
+
+    private static int op(boolean transpose) {
+        return transpose ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    }
+
     @Override
     public void fillRows(INDArray row, INDArray out) {
         final FloatBuffer O = buf(out);
@@ -381,10 +413,14 @@ final class FusedKernels implements EncoderKernels {
         });
     }
 
-    /** A pointer to the array's first element, for BLAS calls. */
+    /**
+     * A pointer to the array's first element, for BLAS calls: the data buffer's address already includes the buffer's
+     * own offset (views of the flat parameters), so only the array's offset beyond it is added.
+     */
     private static FloatPointer ptr(INDArray a) {
         buf(a);
-        return new FloatPointer(a.data().addressPointer()).position(a.offset());
+        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        return p.position(p.position() + a.offset() - a.data().offset());
     }
 
     /** Pointer {@code base} moved on by {@code elements}. */
@@ -395,10 +431,8 @@ final class FusedKernels implements EncoderKernels {
     /** Row-major C[m, n] = alpha op(A) op(B) + beta C with explicit leading dimensions (views into larger rows). */
     private static void sgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, FloatPointer a, int lda,
                               FloatPointer b, int ldb, FloatPointer c, int ldc) {
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                m, n, k, (float) alpha, a, lda, b, ldb, 0f, c, ldc);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(ta), op(tb), m, n, k, (float) alpha, a, lda, b,
+                ldb, 0f, c, ldc);
     }
 
     /*
