@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The operations the encoder's blocks are built from (as llm.c's {@code layernorm_forward}, {@code gelu_backward},
  * ...). Two implementations give the same results: {@link FusedKernels}, single-pass Java loops over the native
  * buffers (FLOAT, ND4J's CPU backend, fastest there), and {@link PortableKernels}, ND4J/libnd4j operations only (any
- * data type and backend: CUDA, and the float64 reference of the gradient checks). GEMMs, batched matmuls and dropout
+ * data type and backend: CUDA, and the float64 reference of the gradient checks). Batched matmuls and dropout
  * masks are common to both.
  *
  * <p>Parameters and gradients are passed as views of the flat arrays ({@link BertParameters.Slot#in}); a nullable
