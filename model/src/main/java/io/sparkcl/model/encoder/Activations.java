@@ -7,9 +7,7 @@ final class Activations {
     /** Saved activations of one transformer layer. */
     static final class Layer {
         INDArray input;      // [N, d] layer input (post-dropout output of the previous block)
-        INDArray qh;         // [n*H, T, dh] queries, already scaled by 1/sqrt(dh)
-        INDArray kh;         // [n*H, T, dh]
-        INDArray vh;         // [n*H, T, dh]
+        INDArray qkv;        // [N, 3d] queries, keys, values (bias included), heads side by side in each part
         INDArray probs;      // [n*H*T, T] softmax probabilities (before dropout)
         INDArray probsMask;  // [n*H*T, T] dropout mask of the probabilities or null
         INDArray probsDropped; // [n*H*T, T] probs * probsMask (= probs without dropout)

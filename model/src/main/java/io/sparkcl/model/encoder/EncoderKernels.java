@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The operations the encoder's blocks are built from (as llm.c's {@code layernorm_forward}, {@code gelu_backward},
  * ...). Two implementations give the same results: {@link FusedKernels}, single-pass Java loops over the native
  * buffers (FLOAT, ND4J's CPU backend, fastest there), and {@link PortableKernels}, ND4J/libnd4j operations only (any
- * data type and backend: CUDA, and the float64 reference of the gradient checks). GEMMs, batched matmuls and dropout
+ * data type and backend: CUDA, and the float64 reference of the gradient checks). Batched matmuls and dropout
  * masks are common to both.
  *
  * <p>Parameters and gradients are passed as views of the flat arrays ({@link BertParameters.Slot#in}); a nullable
@@ -71,21 +71,22 @@ interface EncoderKernels {
     /** dG *= deriv (in place), dBias += sum_rows(dG). */
     void geluBackward(INDArray deriv, INDArray dG, INDArray dBias);
 
-    /**
-     * Head split: heads[p] [n*H, T, dh] = scales[p] * (tokens[token, part p, head] + bias[part p, head]) from tokens
-     * [n*T, parts*H*dh] (bias nullable).
-     */
-    void splitHeads(INDArray tokens, INDArray bias, double[] scales, INDArray[] heads, int n, int t, int h, int dh);
-
-    /** Head merge, the reverse: tokens = scales[p] * heads[p]; dBias (nullable) += column sums of tokens. */
-    void mergeHeads(INDArray[] heads, double[] scales, INDArray tokens, INDArray dBias, int n, int t, int h, int dh);
+    /** out[i] = row for every row i of out [N, len(row)] (a bias, before a GEMM with beta = 1 adds the product). */
+    void fillRows(INDArray row, INDArray out);
 
     /**
-     * scores [n*H*T, T] become softmax(scores + maskBias[row's sample]) in place (maskBias [n, T]); when
-     * {@code dropMask} is given, {@code dropped} = probs * dropMask.
+     * Self-attention of every (sample, head) from the fused rows {@code qkv} [n*T, 3d] = [Q | K | V] (bias included,
+     * heads side by side in each part): {@code probs} [n*H*T, T] = softmax(scale * Q_h K_h^T + maskBias[sample])
+     * (maskBias [n, T]); when {@code probsMask} is given, {@code probsDropped} = probs * probsMask (else it is not
+     * used); {@code context} [n*T, d] (heads side by side) = probsDropped_h V_h.
      */
-    void maskedSoftmax(INDArray scores, INDArray maskBias, int heads, int t, INDArray dropMask, INDArray dropped);
+    void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale, INDArray probs,
+                          INDArray probsMask, INDArray probsDropped, INDArray context);
 
-    /** In place: dP = P * (g - sum_k P g) per row, g = dP * dropMask (dropMask nullable). */
-    void softmaxBackward(INDArray probs, INDArray dropMask, INDArray dP);
+    /**
+     * The backward of {@link #attentionForward} from dContext [n*T, d] (read only): writes dQkv [n*T, 3d] and adds its
+     * column sums into {@code dQkvBias}. {@code dScores} [n*H*T, T] is scratch.
+     */
+    void attentionBackward(INDArray qkv, INDArray probs, INDArray probsMask, INDArray probsDropped, INDArray dContext,
+                           int n, int t, int heads, double scale, INDArray dScores, INDArray dQkv, INDArray dQkvBias);
 }

@@ -1,9 +1,12 @@
 package io.sparkcl.model.encoder;
 
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -364,169 +367,225 @@ final class FusedKernels implements EncoderKernels {
         addSums(dBias, sums);
     }
 
+    /**
+     * OpenBLAS called directly on the row-major buffers (same kernels and results as {@code Nd4j.gemm}, which passes
+     * c-order arrays to the column-major interface as the transposed product and runs these shapes a few per cent
+     * slower); arrays that are not row-major with unit column stride go through ND4J.
+     */
     @Override
-    public void splitHeads(INDArray tokens, INDArray bias, double[] scales, INDArray[] heads, int n, int t, int h,
-                           int dh) {
-        permuteHeads(tokens, heads, n, t, h, dh, scales, false, bias);
+    public void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double alpha, double beta) {
+        if (!rowMajor(a) || !rowMajor(b) || !rowMajor(c)) {
+            EncoderKernels.super.gemm(a, b, c, ta, tb, alpha, beta);
+            return;
+        }
+        int m = (int) c.size(0);
+        int n = (int) c.size(1);
+        int k = (int) (ta ? a.size(0) : a.size(1));
+        if ((ta ? a.size(1) : a.size(0)) != m || (tb ? b.size(1) : b.size(0)) != k || (tb ? b.size(0) : b.size(1)) != n) {
+            throw new IllegalArgumentException("gemm shapes do not match: " + Arrays.toString(a.shape())
+                    + (ta ? "^T" : "") + " x " + Arrays.toString(b.shape()) + (tb ? "^T" : "") + " -> "
+                    + Arrays.toString(c.shape()));
+        }
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(ta), op(tb), m, n, k, (float) alpha, ptr(a),
+                (int) a.stride(0), ptr(b), (int) b.stride(0), (float) beta, ptr(c), (int) c.stride(0));
+    }
+
+    private static boolean rowMajor(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.stride(1) == 1 && a.stride(0) >= a.size(1);
+    }
+
+    private static int op(boolean transpose) {
+        return transpose ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     }
 
     @Override
-    public void mergeHeads(INDArray[] heads, double[] scales, INDArray tokens, INDArray dBias, int n, int t, int h,
-                           int dh) {
-        permuteHeads(tokens, heads, n, t, h, dh, scales, true, dBias);
-    }
-
-    /** Split (tokens -> heads, + bias) or merge (heads -> tokens, bias += column sums) in one pass per sample. */
-    private static void permuteHeads(INDArray tokens, INDArray[] heads, int n, int t, int h, int dh, double[] scales,
-                                     boolean merge, INDArray bias) {
-        final int parts = heads.length;
-        final int rowLen = parts * h * dh;
-        final FloatBuffer T = buf(tokens);
-        final int tokOff = off(tokens);
-        final FloatBuffer B = bufOrNull(bias);
-        final int bOff = off(bias);
-        final FloatBuffer[] H = new FloatBuffer[parts];
-        final int[] hOff = new int[parts];
-        for (int p = 0; p < parts; p++) {
-            H[p] = buf(heads[p]);
-            hOff[p] = off(heads[p]);
-        }
-        final float[] b = new float[rowLen];
-        if (B != null && !merge) {
-            B.get(bOff, b);
-        }
-        float[][] sums = merge && B != null ? new float[n][rowLen] : null;
-        // One token row at a time through a heap array: bulk copies of dh floats per head instead of indexed access.
-        IntStream.range(0, n).parallel().forEach(i -> {
-            float[] row = new float[rowLen];
-            for (int tt = 0; tt < t; tt++) {
-                int tok = tokOff + (i * t + tt) * rowLen;
-                if (!merge) {
-                    T.get(tok, row);
-                }
-                for (int p = 0; p < parts; p++) {
-                    float s = (float) scales[p];
-                    for (int hh = 0; hh < h; hh++) {
-                        int col = (p * h + hh) * dh;
-                        int hd = hOff[p] + ((i * h + hh) * t + tt) * dh;
-                        if (merge) {
-                            H[p].get(hd, row, col, dh);
-                            for (int j = col; j < col + dh; j++) {
-                                row[j] *= s;
-                            }
-                        } else {
-                            for (int j = col; j < col + dh; j++) {
-                                row[j] = s * (row[j] + b[j]);
-                            }
-                            H[p].put(hd, row, col, dh);
-                        }
-                    }
-                }
-                if (merge) {
-                    T.put(tok, row);
-                    if (sums != null) {
-                        float[] sum = sums[i];
-                        for (int j = 0; j < rowLen; j++) {
-                            sum[j] += row[j];
-                        }
-                    }
-                }
+    public void fillRows(INDArray row, INDArray out) {
+        final FloatBuffer O = buf(out);
+        final int o = off(out);
+        final int len = (int) row.length();
+        final float[] r = new float[len];
+        buf(row).get(off(row), r);
+        int[][] ch = chunks((int) out.size(0));
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                O.put(o + i * len, r);
             }
         });
-        if (sums != null) {
-            addSums(bias, sums);
-        }
     }
 
+    /**
+     * A pointer to the array's first element, for BLAS calls: the data buffer's address already includes the buffer's
+     * own offset (views of the flat parameters), so only the array's offset beyond it is added.
+     */
+    private static FloatPointer ptr(INDArray a) {
+        buf(a);
+        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        return p.position(p.position() + a.offset() - a.data().offset());
+    }
+
+    /** Pointer {@code base} moved on by {@code elements}. */
+    private static FloatPointer at(FloatPointer base, long elements) {
+        return new FloatPointer(base).position(base.position() + elements);
+    }
+
+    /** Row-major C[m, n] = alpha op(A) op(B) + beta C with explicit leading dimensions (views into larger rows). */
+    private static void sgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, FloatPointer a, int lda,
+                              FloatPointer b, int ldb, FloatPointer c, int ldc) {
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(ta), op(tb), m, n, k, (float) alpha, a, lda, b,
+                ldb, 0f, c, ldc);
+    }
+
+    /*
+     * Attention one (sample, head) block at a time: the products address Q, K, V, the context and their gradients in
+     * place in the token rows (BLAS leading dimensions 3d and d), so there are no head split/merge copies, and each
+     * T x T block of scores is still in cache when the softmax reads it. The blocks are spread over the fork-join
+     * pool; each BLAS call is small enough that OpenBLAS runs it on the calling thread.
+     */
     @Override
-    public void maskedSoftmax(INDArray scores, INDArray maskBias, int heads, int t, INDArray dropMask,
-                              INDArray dropped) {
-        final int rows = (int) scores.size(0);
-        final int perSample = heads * t;
-        final FloatBuffer S = buf(scores);
-        final FloatBuffer B = buf(maskBias);
-        final FloatBuffer M = bufOrNull(dropMask);
-        final FloatBuffer D = dropMask == null ? null : buf(dropped);
-        final int so = off(scores), bo = off(maskBias), mo = off(dropMask), dof = off(dropped);
+    public void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale,
+                                 INDArray probs, INDArray probsMask, INDArray probsDropped, INDArray context) {
+        final int d = (int) context.size(1);
+        final int dh = d / heads;
+        final int ld = 3 * d;
         final int tt = t * t;
-        int[][] ch = chunks(rows / t);
-        // One head (T rows of T scores) at a time: one bulk copy each way and one vectorised exp over T*T elements.
+        final FloatPointer qkvP = ptr(qkv);
+        final FloatPointer probsP = ptr(probs);
+        final FloatPointer usedP = probsMask == null ? probsP : ptr(probsDropped);
+        final FloatPointer ctxP = ptr(context);
+        final FloatBuffer S = buf(probs);
+        final FloatBuffer B = buf(maskBias);
+        final FloatBuffer M = bufOrNull(probsMask);
+        final FloatBuffer D = probsMask == null ? null : buf(probsDropped);
+        final int so = off(probs), bo = off(maskBias), mo = off(probsMask), dof = off(probsDropped);
+        int[][] ch = chunks(n * heads);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
             float[] v = new float[tt];
             double[] ex = new double[tt];
             float[] bias = new float[t];
             float[] m = M == null ? null : new float[tt];
-            for (int head = ch[c][0]; head < ch[c][1]; head++) {
-                int base = head * tt;
-                S.get(so + base, v);
-                B.get(bo + (head * t / perSample) * t, bias);
-                for (int r = 0; r < tt; r += t) {
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int k = 0; k < t; k++) {
-                        v[r + k] += bias[k];
-                        max = Math.max(max, v[r + k]);
-                    }
-                    for (int k = 0; k < t; k++) {
-                        ex[r + k] = v[r + k] - max;
-                    }
-                }
-                VectorExp.expInPlace(ex, tt);
-                for (int r = 0; r < tt; r += t) {
-                    float sum = 0f;
-                    for (int k = 0; k < t; k++) {
-                        float e = (float) ex[r + k];
-                        v[r + k] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int k = 0; k < t; k++) {
-                        v[r + k] *= inv;
-                    }
-                }
-                S.put(so + base, v);
+            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
+                int sample = blk / heads;
+                int head = blk % heads;
+                long q = (long) sample * t * ld + (long) head * dh;
+                sgemm(false, true, t, t, dh, scale, at(qkvP, q), ld, at(qkvP, q + d), ld, at(probsP, (long) blk * tt), t);
+                S.get(so + blk * tt, v);
+                B.get(bo + sample * t, bias);
+                softmaxBlock(v, ex, bias, t);
+                S.put(so + blk * tt, v);
                 if (m != null) {
-                    M.get(mo + base, m);
-                    for (int k = 0; k < tt; k++) {
-                        m[k] *= v[k];
+                    M.get(mo + blk * tt, m);
+                    for (int j = 0; j < tt; j++) {
+                        m[j] *= v[j];
                     }
-                    D.put(dof + base, m);
+                    D.put(dof + blk * tt, m);
                 }
+                sgemm(false, false, t, dh, t, 1.0, at(usedP, (long) blk * tt), t, at(qkvP, q + 2L * d), ld,
+                        at(ctxP, (long) sample * t * d + (long) head * dh), d);
             }
         });
     }
 
+    /** v [T, T] (scores of one head) becomes softmax(v + bias) row by row; one vectorised exp over the block. */
+    private static void softmaxBlock(float[] v, double[] ex, float[] bias, int t) {
+        int tt = t * t;
+        for (int r = 0; r < tt; r += t) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < t; k++) {
+                v[r + k] += bias[k];
+                max = Math.max(max, v[r + k]);
+            }
+            for (int k = 0; k < t; k++) {
+                ex[r + k] = v[r + k] - max;
+            }
+        }
+        VectorExp.expInPlace(ex, tt);
+        for (int r = 0; r < tt; r += t) {
+            float sum = 0f;
+            for (int k = 0; k < t; k++) {
+                float e = (float) ex[r + k];
+                v[r + k] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < t; k++) {
+                v[r + k] *= inv;
+            }
+        }
+    }
+
     @Override
-    public void softmaxBackward(INDArray probs, INDArray dropMask, INDArray dP) {
-        final int rows = (int) probs.size(0);
-        final int t = (int) probs.size(1);
+    public void attentionBackward(INDArray qkv, INDArray probs, INDArray probsMask, INDArray probsDropped,
+                                  INDArray dContext, int n, int t, int heads, double scale, INDArray dScores,
+                                  INDArray dQkv, INDArray dQkvBias) {
+        final int d = (int) dContext.size(1);
+        final int dh = d / heads;
+        final int ld = 3 * d;
+        final int tt = t * t;
+        final FloatPointer qkvP = ptr(qkv);
+        final FloatPointer usedP = ptr(probsMask == null ? probs : probsDropped);
+        final FloatPointer dCtxP = ptr(dContext);
+        final FloatPointer dSP = ptr(dScores);
+        final FloatPointer dQkvP = ptr(dQkv);
         final FloatBuffer P = buf(probs);
-        final FloatBuffer M = bufOrNull(dropMask);
-        final FloatBuffer D = buf(dP);
-        final int po = off(probs), mo = off(dropMask), dof = off(dP);
-        int[][] ch = chunks(rows);
+        final FloatBuffer M = bufOrNull(probsMask);
+        final FloatBuffer G = buf(dScores);
+        final int po = off(probs), mo = off(probsMask), go = off(dScores);
+        int[][] ch = chunks(n * heads);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] g = new float[t];
-            float[] pr = new float[t];
-            float[] m = M == null ? null : new float[t];
-            for (int r = ch[c][0]; r < ch[c][1]; r++) {
-                int base = r * t;
-                D.get(dof + base, g);
-                P.get(po + base, pr);
+            float[] g = new float[tt];
+            float[] pr = new float[tt];
+            float[] m = M == null ? null : new float[tt];
+            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
+                int sample = blk / heads;
+                int head = blk % heads;
+                long q = (long) sample * t * ld + (long) head * dh;
+                FloatPointer dCtx = at(dCtxP, (long) sample * t * d + (long) head * dh);
+                FloatPointer dS = at(dSP, (long) blk * tt);
+                sgemm(true, false, t, dh, t, 1.0, at(usedP, (long) blk * tt), t, dCtx, d, at(dQkvP, q + 2L * d), ld);
+                sgemm(false, true, t, t, dh, 1.0, dCtx, d, at(qkvP, q + 2L * d), ld, dS, t);
+                // softmax backward: dS = P * (g - sum_k P g) per row, g = dP * mask
+                G.get(go + blk * tt, g);
+                P.get(po + blk * tt, pr);
                 if (m != null) {
-                    M.get(mo + base, m);
-                    for (int k = 0; k < t; k++) {
-                        g[k] *= m[k];
+                    M.get(mo + blk * tt, m);
+                    for (int j = 0; j < tt; j++) {
+                        g[j] *= m[j];
                     }
                 }
-                float dot = 0f;
-                for (int k = 0; k < t; k++) {
-                    dot += g[k] * pr[k];
+                for (int r = 0; r < tt; r += t) {
+                    float dot = 0f;
+                    for (int k = r; k < r + t; k++) {
+                        dot += g[k] * pr[k];
+                    }
+                    for (int k = r; k < r + t; k++) {
+                        g[k] = pr[k] * (g[k] - dot);
+                    }
                 }
-                for (int k = 0; k < t; k++) {
-                    g[k] = pr[k] * (g[k] - dot);
-                }
-                D.put(dof + base, g);
+                G.put(go + blk * tt, g);
+                sgemm(false, false, t, dh, t, scale, dS, t, at(qkvP, q + d), ld, at(dQkvP, q), ld);
+                sgemm(true, false, t, dh, t, scale, dS, t, at(qkvP, q), ld, at(dQkvP, q + d), ld);
             }
         });
+        addColumnSums(dQkv, dQkvBias);
+    }
+
+    /** target += column sums of a [N, len] (row chunks in parallel). */
+    private static void addColumnSums(INDArray a, INDArray target) {
+        final FloatBuffer A = buf(a);
+        final int ao = off(a);
+        final int len = (int) a.size(1);
+        int[][] ch = chunks((int) a.size(0));
+        float[][] sums = new float[ch.length][len];
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] row = new float[len];
+            float[] sum = sums[c];
+            for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                A.get(ao + i * len, row);
+                for (int j = 0; j < len; j++) {
+                    sum[j] += row[j];
+                }
+            }
+        });
+        addSums(target, sums);
     }
 }

@@ -126,58 +126,81 @@ final class PortableKernels implements EncoderKernels {
         dBias.addi(dG.sum(0));
     }
 
-    /** The [n, T, parts, H, dh] token layout's part p as [n, H, T, dh]. */
+    @Override
+    public void fillRows(INDArray row, INDArray out) {
+        out.assign(0).addiRowVector(row);
+    }
+
+    /** The [n, T, parts, H, dh] token layout's part p as [n, H, T, dh] (a view). */
     private static INDArray part(INDArray tokens, int parts, int p, int n, int t, int h, int dh) {
         return tokens.reshape('c', n, t, parts, h, dh)
                 .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(p), NDArrayIndex.all(), NDArrayIndex.all())
                 .permute(0, 2, 1, 3);
     }
 
-    @Override
-    public void splitHeads(INDArray tokens, INDArray bias, double[] scales, INDArray[] heads, int n, int t, int h,
-                           int dh) {
-        int parts = heads.length;
-        for (int p = 0; p < parts; p++) {
-            INDArray target = heads[p].reshape('c', n, h, t, dh);
-            target.assign(part(tokens, parts, p, n, t, h, dh));
-            if (bias != null) {
-                INDArray b = bias.reshape('c', parts, h, 1, dh).get(NDArrayIndex.point(p));
-                Nd4j.getExecutioner().exec(new BroadcastAddOp(target, b.reshape('c', h, dh), target, 1, 3));
-            }
-            target.muli(scales[p]);
-        }
+    /** Part p of the token rows as a new [n*H, T, dh] array, times scale. */
+    private static INDArray heads(INDArray tokens, int parts, int p, int n, int t, int h, double scale) {
+        int dh = (int) tokens.size(1) / (parts * h);
+        return part(tokens, parts, p, n, t, h, dh).mul(scale).reshape('c', (long) n * h, t, dh);
     }
 
-    @Override
-    public void mergeHeads(INDArray[] heads, double[] scales, INDArray tokens, INDArray dBias, int n, int t, int h,
-                           int dh) {
-        int parts = heads.length;
-        for (int p = 0; p < parts; p++) {
-            part(tokens, parts, p, n, t, h, dh).assign(heads[p].reshape('c', n, h, t, dh).mul(scales[p]));
-        }
-        if (dBias != null) {
-            dBias.addi(tokens.sum(0));
-        }
+    /** Writes [n*H, T, dh] head arrays (times scale) into part p of the token rows. */
+    private static void mergeHeads(INDArray heads, INDArray tokens, int parts, int p, int n, int t, int h,
+                                   double scale) {
+        int dh = (int) heads.size(2);
+        part(tokens, parts, p, n, t, h, dh).assign(heads.reshape('c', n, h, t, dh).mul(scale));
     }
 
+    /** Batched matmuls over the heads laid out as [n*H, T, dh] (queries pre-scaled). */
     @Override
-    public void maskedSoftmax(INDArray scores, INDArray maskBias, int heads, int t, INDArray dropMask,
-                              INDArray dropped) {
-        long n = maskBias.size(0);
-        INDArray s3 = scores.reshape('c', n, (long) heads * t, t);
+    public void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale,
+                                 INDArray probs, INDArray probsMask, INDArray probsDropped, INDArray context) {
+        long nh = (long) n * heads;
+        INDArray q = heads(qkv, 3, 0, n, t, heads, scale);
+        INDArray k = heads(qkv, 3, 1, n, t, heads, 1.0);
+        INDArray v = heads(qkv, 3, 2, n, t, heads, 1.0);
+        INDArray scores = probs.reshape('c', nh, t, t);
+        bmm(q, k, scores, false, true);
+        INDArray s3 = probs.reshape('c', n, (long) heads * t, t);
         Nd4j.getExecutioner().exec(new BroadcastAddOp(s3, maskBias, s3, 0, 2));
-        Nd4j.exec(new SoftMax(scores, scores, -1));
-        if (dropMask != null) {
-            dropped.assign(scores).muli(dropMask);
+        Nd4j.exec(new SoftMax(probs, probs, -1));
+        INDArray used = probs;
+        if (probsMask != null) {
+            used = probsDropped.assign(probs).muli(probsMask);
         }
+        INDArray ctx = Nd4j.create(qkv.dataType(), nh, t, v.size(2));
+        bmm(used.reshape('c', nh, t, t), v, ctx, false, false);
+        mergeHeads(ctx, context, 1, 0, n, t, heads, 1.0);
     }
 
     @Override
-    public void softmaxBackward(INDArray probs, INDArray dropMask, INDArray dP) {
-        if (dropMask != null) {
-            dP.muli(dropMask);
+    public void attentionBackward(INDArray qkv, INDArray probs, INDArray probsMask, INDArray probsDropped,
+                                  INDArray dContext, int n, int t, int heads, double scale, INDArray dScores,
+                                  INDArray dQkv, INDArray dQkvBias) {
+        long nh = (long) n * heads;
+        INDArray q = heads(qkv, 3, 0, n, t, heads, scale);
+        INDArray k = heads(qkv, 3, 1, n, t, heads, 1.0);
+        INDArray v = heads(qkv, 3, 2, n, t, heads, 1.0);
+        INDArray dCtx = heads(dContext, 1, 0, n, t, heads, 1.0);
+        INDArray used = (probsMask == null ? probs : probsDropped).reshape('c', nh, t, t);
+        INDArray dv = Nd4j.create(qkv.dataType(), v.shape());
+        bmm(used, dCtx, dv, true, false);
+        INDArray dP = dScores.reshape('c', nh, t, t);
+        bmm(dCtx, v, dP, false, true);
+        // softmax backward: dS = P * (g - sum_k P g), g = dP * mask
+        INDArray g = dScores;
+        if (probsMask != null) {
+            g.muli(probsMask);
         }
-        INDArray dot = dP.mul(probs).sum(1);
-        dP.subiColumnVector(col(dot)).muli(probs);
+        INDArray dot = g.mul(probs).sum(1);
+        g.subiColumnVector(col(dot)).muli(probs);
+        INDArray dq = Nd4j.create(qkv.dataType(), q.shape());
+        INDArray dk = Nd4j.create(qkv.dataType(), k.shape());
+        bmm(dP, k, dq, false, false);    // w.r.t. the scaled queries
+        bmm(dP, q, dk, true, false);     // q is already scaled
+        mergeHeads(dq, dQkv, 3, 0, n, t, heads, scale);
+        mergeHeads(dk, dQkv, 3, 1, n, t, heads, 1.0);
+        mergeHeads(dv, dQkv, 3, 2, n, t, heads, 1.0);
+        dQkvBias.addi(dQkv.sum(0));
     }
 }

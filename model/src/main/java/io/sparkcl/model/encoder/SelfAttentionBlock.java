@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code x1 = LN(x + Dropout(Attention(x) Wo^T + bo))}, {@code Attention = Dropout(softmax(Q K^T / sqrt(dh) +
  * maskBias)) V} with Q, K, V from one [N, d] x [d, 3d] GEMM (HuggingFace's BertAttention: BertSelfAttention and
- * BertSelfOutput). Attention runs as batched matmuls over the n*H heads.
+ * BertSelfOutput). Attention runs per (sample, head) on the Q/K/V rows
+ * ({@link EncoderKernels#attentionForward}).
  */
 final class SelfAttentionBlock {
     private final EncoderKernels k;
@@ -30,18 +31,12 @@ final class SelfAttentionBlock {
         int heads = cfg.numAttentionHeads();
         int dh = cfg.headSize();
         long nh = (long) n * heads;
-        INDArray qkv = arena.get("tmp.qkv", nt, 3L * d);
-        k.gemm(la.input, w.qkvWeight().in(flat), qkv, false, true, 1.0, 0.0);
-        la.qh = arena.get(prefix + "qh", nh, t, dh);
-        la.kh = arena.get(prefix + "kh", nh, t, dh);
-        la.vh = arena.get(prefix + "vh", nh, t, dh);
-        // The 1/sqrt(dh) score scale is folded into the queries.
-        k.splitHeads(qkv, w.qkvBias().in(flat), new double[]{1.0 / Math.sqrt(dh), 1.0, 1.0},
-                new INDArray[]{la.qh, la.kh, la.vh}, n, t, heads, dh);
+        // Q, K, V rows with their bias: the bias rows first, then the GEMM adds the product (beta = 1).
+        la.qkv = arena.get(prefix + "qkv", nt, 3L * d);
+        k.fillRows(w.qkvBias().in(flat), la.qkv);
+        k.gemm(la.input, w.qkvWeight().in(flat), la.qkv, false, true, 1.0, 1.0);
 
-        INDArray scores = arena.get(prefix + "probs", nh, t, t);
-        k.bmm(la.qh, la.kh, scores, false, true);
-        la.probs = scores.reshape('c', nh * t, t);
+        la.probs = arena.get(prefix + "probs", nh * t, t);
         la.probsMask = null;
         la.probsDropped = la.probs;
         if (pAttn > 0) {
@@ -49,11 +44,9 @@ final class SelfAttentionBlock {
             k.attentionDropoutMask(la.probsMask, seeds, heads, t, layer, pAttn);
             la.probsDropped = arena.get(prefix + "probsDropped", nh * t, t);
         }
-        k.maskedSoftmax(la.probs, maskBias, heads, t, la.probsMask, la.probsDropped);
-        INDArray ctxh = arena.get("tmp.ctxh", nh, t, dh);
-        k.bmm(la.probsDropped.reshape('c', nh, t, t), la.vh, ctxh, false, false);
         la.context = arena.get(prefix + "ctx", nt, d);
-        k.mergeHeads(new INDArray[]{ctxh}, new double[]{1.0}, la.context, null, n, t, heads, dh);
+        k.attentionForward(la.qkv, maskBias, n, t, heads, 1.0 / Math.sqrt(dh), la.probs, la.probsMask,
+                la.probsDropped, la.context);
 
         INDArray ao = arena.get("tmp.ao", nt, d);
         k.gemm(la.context, w.attentionOutWeight().in(flat), ao, false, true, 1.0, 0.0);
@@ -86,20 +79,9 @@ final class SelfAttentionBlock {
         k.gemm(dAo, la.context, w.attentionOutWeight().in(grad), true, false, 1.0, 1.0);
         k.gemm(dAo, w.attentionOutWeight().in(flat), dCtx, false, false, 1.0, 0.0);
 
-        INDArray dCtxH = arena.get("bw.dctxh", nh, t, dh);
-        k.splitHeads(dCtx, null, new double[]{1.0}, new INDArray[]{dCtxH}, n, t, heads, dh);
-        INDArray dVh = arena.get("bw.dvh", nh, t, dh);
-        INDArray dP = arena.get("bw.dp", nh, t, t);
-        k.bmm(la.probsDropped.reshape('c', nh, t, t), dCtxH, dVh, true, false);
-        k.bmm(dCtxH, la.vh, dP, false, true);
-        k.softmaxBackward(la.probs, la.probsMask, dP.reshape('c', nh * t, t));
-        INDArray dQh = arena.get("bw.dqh", nh, t, dh);
-        INDArray dKh = arena.get("bw.dkh", nh, t, dh);
-        k.bmm(dP, la.kh, dQh, false, false);     // w.r.t. the scaled queries
-        k.bmm(dP, la.qh, dKh, true, false);      // qh is already scaled
         INDArray dQkv = arena.get("bw.dqkv", nt, 3L * d);
-        k.mergeHeads(new INDArray[]{dQh, dKh, dVh}, new double[]{1.0 / Math.sqrt(dh), 1.0, 1.0}, dQkv,
-                w.qkvBias().in(grad), n, t, heads, dh);
+        k.attentionBackward(la.qkv, la.probs, la.probsMask, la.probsDropped, dCtx, n, t, heads, 1.0 / Math.sqrt(dh),
+                arena.get("bw.dp", nh * t, t), dQkv, w.qkvBias().in(grad));
         k.gemm(dQkv, la.input, w.qkvWeight().in(grad), true, false, 1.0, 1.0);
         k.gemm(dQkv, w.qkvWeight().in(flat), dX, false, false, 1.0, 1.0);
     }
