@@ -148,7 +148,7 @@ public final class GradientCachingStep {
     }
 
     /** Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. */
-    public StepResult run(StepContext ctx, Broadcast<float[]> params, long version) {
+    public StepResult run(StepContext ctx, Broadcast<FlatParams> params, long version) {
         long t0 = System.nanoTime();
         jsc.setJobGroup("sparkcl-train", "step " + ctx.step(), false);
         Objective objective = ctx.objective().objective();
