@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.exec;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.Serializable;
@@ -23,11 +24,12 @@ public final class FlatParams implements Serializable {
         this.littleEndian = littleEndian;
     }
 
-    /** A copy of the values of a flat FLOAT array. */
+    /** A copy of the values of a flat array (as floats: another type or a view is converted first). */
     public static FlatParams of(INDArray flat) {
-        byte[] bytes = allocate(flat.length());
-        floats(bytes).put(HostFloats.read(flat));
-        Reference.reachabilityFence(flat);
+        INDArray whole = HostFloats.isWholeFloat(flat) ? flat : flat.castTo(DataType.FLOAT).dup('c');
+        byte[] bytes = allocate(whole.length());
+        floats(bytes).put(HostFloats.read(whole));
+        Reference.reachabilityFence(whole);
         return new FlatParams(bytes);
     }
 

@@ -38,9 +38,14 @@ final class HostFloats {
         return Nd4j.getEnvironment().isCPU();
     }
 
+    /** Whether {@code a} is a FLOAT array that owns its whole buffer (what {@link #read} and {@link #writable} take). */
+    static boolean isWholeFloat(INDArray a) {
+        return a.dataType() == DataType.FLOAT && !a.isView() && a.data().length() == a.length()
+                && a.length() <= Integer.MAX_VALUE;
+    }
+
     private static void check(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.isView() || a.data().length() != a.length()
-                || a.length() > Integer.MAX_VALUE) {
+        if (!isWholeFloat(a)) {
             throw new IllegalArgumentException("expected a whole flat FLOAT array, got " + a.dataType() + " of "
                     + a.length() + " values over a buffer of " + a.data().length());
         }

@@ -100,6 +100,14 @@ class FlatParamsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> p.copyInto(Nd4j.zeros(DataType.FLOAT, 4)));
         assertTrue(e.getMessage().contains("4 parameters") && e.getMessage().contains("broadcast 3"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> FlatParams.of(Nd4j.zeros(DataType.DOUBLE, 3)));
+        assertThrows(IllegalArgumentException.class, () -> p.copyInto(Nd4j.zeros(DataType.DOUBLE, 3)));
+    }
+
+    @Test
+    void doubleParametersAndViewsAreSentAsTheirFloatValues() {
+        INDArray doubles = Nd4j.createFromArray(1.5, -2.25, 3e-3);
+        assertArrayEquals(new float[]{1.5f, -2.25f, 3e-3f}, FlatParams.of(doubles).toFloats());
+        INDArray view = Nd4j.createFromArray(new float[]{9, 8, 7, 6}).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3));
+        assertArrayEquals(new float[]{8, 7}, FlatParams.of(view).toFloats());
     }
 }
