@@ -1,5 +1,6 @@
 package io.sparkcl.job.ml;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.DistributedEvaluator;
 import io.sparkcl.job.train.exec.ExecutorModels;
@@ -19,7 +20,7 @@ import java.util.UUID;
  * ({@link ExecutorModels}, keyed by this object's version) and rows are scored in batches of {@code batch} by
  * the model's head ({@link DistributedEvaluator#scores}, the code {@code evaluate} and training evaluation use).
  */
-public record BatchInference(ModelSpec spec, Broadcast<float[]> params, long version, int padId, int batch)
+public record BatchInference(ModelSpec spec, Broadcast<FlatParams> params, long version, int padId, int batch)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -31,7 +32,7 @@ public record BatchInference(ModelSpec spec, Broadcast<float[]> params, long ver
 
     /** Broadcasts the model's parameters (release them with {@link #release}). */
     public static BatchInference of(JavaSparkContext jsc, FineTunedModel model, int padId, int batch) {
-        return new BatchInference(ModelSpec.of(model), jsc.broadcast(model.parameters().flat().dup().data().asFloat()),
+        return new BatchInference(ModelSpec.of(model), jsc.broadcast(FlatParams.of(model.parameters().flat())),
                 UUID.randomUUID().getMostSignificantBits(), padId, batch);
     }
 

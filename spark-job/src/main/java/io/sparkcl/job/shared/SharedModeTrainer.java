@@ -1,5 +1,6 @@
 package io.sparkcl.job.shared;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.config.ModeConfig;
 import io.sparkcl.job.config.OptimConfig;
 import io.sparkcl.job.config.ScheduleConfig;
@@ -85,7 +86,7 @@ public final class SharedModeTrainer implements Trainer {
                 log.step(done - 1, epoch, e.meanLoss(), new ParameterUpdater.Update(lr.at(lastExecutorStep),
                                 e.meanGradNorm()), (long) ((e.fitSeconds() + e.syncSeconds()) * 1e9 / perEpoch),
                         (long) (e.fitSeconds() * 1e9 / perEpoch), timings);
-                Broadcast<float[]> params = run.jsc().broadcast(trainer.params());
+                Broadcast<FlatParams> params = run.jsc().broadcast(FlatParams.of(trainer.params()));
                 try {
                     lastEval = evaluation.evaluate(params, VERSIONS + done, done);
                 } finally {
@@ -95,7 +96,7 @@ public final class SharedModeTrainer implements Trainer {
                 checkpoints.saveLast(done);
             }
             if (firstEpoch == epochs) {
-                Broadcast<float[]> params = run.jsc().broadcast(trainer.params());
+                Broadcast<FlatParams> params = run.jsc().broadcast(FlatParams.of(trainer.params()));
                 lastEval = evaluation.evaluate(params, VERSIONS + total, total);
                 params.destroy();
             }

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.config.EvaluateConfig;
 import io.sparkcl.job.config.InferenceInput;
 import io.sparkcl.job.train.data.InferenceData;
@@ -60,7 +61,7 @@ public final class EvaluateJob {
     static EvalMetrics evaluate(JavaSparkContext jsc, InferenceData data, String split, int batch) {
         FineTunedModel model = data.model();
         ModelSpec spec = ModelSpec.of(model);
-        Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
+        Broadcast<FlatParams> params = jsc.broadcast(FlatParams.of(model.parameters().flat()));
         try (SparkProgress progress = SparkProgress.start(jsc.sc(), "evaluate " + split, data.rows().count(),
                 PROGRESS_SECONDS)) {
             ConfusionMatrix cm = DistributedEvaluator.confusion(data.rows(), spec, params,

@@ -1,6 +1,7 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.OptimConfig;
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.optim.AdamW;
 import io.sparkcl.model.optim.GradientClipping;
@@ -62,6 +63,11 @@ public final class ParameterUpdater implements Checkpointable {
     /** A flat array of the parameters' length and type, to receive a gradient. */
     public INDArray newGradient() {
         return Nd4j.create(params.dataType(), params.length());
+    }
+
+    /** A copy of the current parameters as the broadcast carries them (no {@code float[]} in between). */
+    public FlatParams snapshot() {
+        return FlatParams.of(params);
     }
 
     /** A copy of the current parameters. */

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.eval.ConfusionMatrix;
 import io.sparkcl.job.train.eval.DistributedEvaluator;
@@ -31,7 +32,7 @@ public final class RunEvaluation implements AutoCloseable {
     }
 
     /** Evaluates the broadcast parameters ({@code version} their id) after {@code step} steps. */
-    public Map<String, EvalMetrics> evaluate(Broadcast<float[]> params, long version, long step) {
+    public Map<String, EvalMetrics> evaluate(Broadcast<FlatParams> params, long version, long step) {
         Map<String, EvalMetrics> out = new LinkedHashMap<>();
         split("dev", run.data().dev(), params, version, step, out);
         split("test", run.data().test(), params, version, step, out);
@@ -44,7 +45,7 @@ public final class RunEvaluation implements AutoCloseable {
         return m == null ? -1 : m.macroF1();
     }
 
-    private void split(String name, JavaRDD<TrainingRow> rows, Broadcast<float[]> params, long version, long step,
+    private void split(String name, JavaRDD<TrainingRow> rows, Broadcast<FlatParams> params, long version, long step,
                        Map<String, EvalMetrics> out) {
         if (rows == null) {
             return;

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.bench;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.config.ObjectiveConfig;
 import io.sparkcl.job.train.exec.FaultInjection;
@@ -131,7 +132,7 @@ public final class MemoryBenchmark {
             JavaRDD<TrainingRow> rdd = jsc.parallelize(rows, partitions).cache();
             rdd.count();
             int[] y = rows.stream().mapToInt(TrainingRow::label).toArray();
-            Broadcast<float[]> bc = jsc.broadcast(params);
+            Broadcast<FlatParams> bc = jsc.broadcast(FlatParams.of(params));
             GradientCachingStep runner = new GradientCachingStep(jsc, rdd, spec, y, FaultInjection.NONE);
             ObjectiveConfig objective = new ObjectiveConfig(m, 0.5, 0.1);
             return measure(runner, objective, cfg, labels, batch, micro, bc, 0);
@@ -153,7 +154,7 @@ public final class MemoryBenchmark {
     }
 
     private static Result measure(GradientCachingStep runner, ObjectiveConfig objective, BertConfig cfg, int labels, int batch,
-                                  int micro, Broadcast<float[]> bc, long step) {
+                                  int micro, Broadcast<FlatParams> bc, long step) {
         long[] idx = new long[batch];
         for (int i = 0; i < batch; i++) {
             idx[i] = i;

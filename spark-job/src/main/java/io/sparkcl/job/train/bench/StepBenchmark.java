@@ -101,8 +101,11 @@ public final class StepBenchmark {
             int[] y = rows.stream().mapToInt(TrainingRow::label).toArray();
             TrainingData data = new TrainingData(rdd, null, null,
                     IntStream.range(0, sh.labels).mapToObj(k -> "l" + k).toList(), y, 0, Map.of());
+            SparkTaskTimes sparkTimes = new SparkTaskTimes();
+            jsc.sc().addSparkListener(sparkTimes);
             new ExactTrainer().train(new TrainingRun(jsc, config, data, start,
                     new RunFolder(config.run().output(), jsc.hadoopConfiguration()), FaultInjection.NONE));
+            jsc.sc().removeSparkListener(sparkTimes);
             List<Map<String, Object>> metrics = metrics(dir.resolve("exact/metrics.jsonl")).subList(sh.warmup, sh.steps);
             // the reference runs before and after the exact trainer, so a change of machine load shows; with the
             // native threads it had (the trainer's tasks set spark.task.cpus threads in this JVM: TaskThreads)
@@ -111,6 +114,7 @@ public final class StepBenchmark {
             out.printf(Locale.ROOT, "  native threads: reference %d, exact trainer's tasks %d each%n",
                     referenceThreads, taskThreads);
             report(out, sh.batch, refBefore, refAfter, metrics);
+            reportSparkTimes(out, sparkTimes.jobs(), sh.warmup);
         } finally {
             spark.stop();
             deleteTree(dir);
@@ -155,6 +159,26 @@ public final class StepBenchmark {
             split.append(String.format(Locale.ROOT, " %s %.1f", key.replace("_ms", ""), median(column(metrics, key))));
         }
         out.println(split);
+    }
+
+    /** Medians over the counted steps of each pass's job: where its time beyond the tasks' work goes. */
+    private static void reportSparkTimes(PrintStream out, List<SparkTaskTimes.Job> jobs, int warmup) {
+        StringBuilder line = new StringBuilder("  Spark beyond the tasks, median per job (ms):");
+        for (String pass : List.of("pass 1", "pass 2")) {
+            List<SparkTaskTimes.Job> counted = jobs.stream().filter(j -> j.description().endsWith(pass)).skip(warmup)
+                    .toList();
+            if (counted.isEmpty()) {
+                continue;
+            }
+            line.append(String.format(Locale.ROOT, " %s: to first launch %.0f, task deserialise %.0f, result "
+                            + "serialise %.0f, result to driver %.0f, job end after last task %.0f;", pass,
+                    median(counted.stream().mapToDouble(SparkTaskTimes.Job::toFirstLaunch).toArray()),
+                    median(counted.stream().mapToDouble(SparkTaskTimes.Job::maxDeserialize).toArray()),
+                    median(counted.stream().mapToDouble(SparkTaskTimes.Job::maxResultSerialize).toArray()),
+                    median(counted.stream().mapToDouble(SparkTaskTimes.Job::maxResultDelivery).toArray()),
+                    median(counted.stream().mapToDouble(SparkTaskTimes.Job::afterLastTask).toArray())));
+        }
+        out.println(line);
     }
 
     private static double[] column(List<Map<String, Object>> metrics, String key) {

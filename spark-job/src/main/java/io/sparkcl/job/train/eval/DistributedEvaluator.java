@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.eval;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.job.train.data.TrainingRow;
 import io.sparkcl.job.train.exec.ModelSpec;
@@ -27,7 +28,7 @@ public final class DistributedEvaluator {
     }
 
     /** The confusion matrix of {@code rows}; each scored micro-batch is added to {@code rowsScored} (progress). */
-    public static ConfusionMatrix confusion(JavaRDD<TrainingRow> rows, ModelSpec spec, Broadcast<float[]> params,
+    public static ConfusionMatrix confusion(JavaRDD<TrainingRow> rows, ModelSpec spec, Broadcast<FlatParams> params,
                                             long version, int padId, int microBatch, LongAccumulator rowsScored) {
         return rows.mapPartitions(new PartitionTask<>(spec, params, version,
                         new Confusion(spec, padId, microBatch, rowsScored)))

@@ -82,7 +82,7 @@ public final class ExecutorModels {
      * An encoder at the given parameters for the calling task thread, until {@link #close}. Copies the broadcast
      * parameters into the executor's shared copy when their version changed.
      */
-    public static Lease lease(ModelSpec spec, long version, Broadcast<float[]> params) {
+    public static Lease lease(ModelSpec spec, long version, Broadcast<FlatParams> params) {
         GpuBinding.bindTaskThread();
         TaskThreads.limitToTaskCpus();
         Shared s = shared(spec);
@@ -95,7 +95,7 @@ public final class ExecutorModels {
                 if (!s.loaded || s.version != version) {
                     long t0 = System.nanoTime();
                     s.dropParked();
-                    s.params.assignFlat(params.value());
+                    params.value().copyInto(s.params.flat());
                     s.version = version;
                     s.loaded = true;
                     loadNanos = System.nanoTime() - t0;

@@ -148,9 +148,8 @@ public final class GradientCachingStep {
     }
 
     /** Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. */
-    public StepResult run(StepContext ctx, Broadcast<float[]> params, long version) {
+    public StepResult run(StepContext ctx, Broadcast<FlatParams> params, long version) {
         long t0 = System.nanoTime();
-        jsc.setJobGroup("sparkcl-train", "step " + ctx.step(), false);
         Objective objective = ctx.objective().objective();
         long pass1Nanos = 0;
         long pass1Wall = 0;
@@ -159,6 +158,7 @@ public final class GradientCachingStep {
         ContrastivePart contrastive = new ContrastivePart(0, 0, 0, 0, null, null);
         StepContext pass2Ctx = ctx;
         if (ctx.objective().hasContrastive()) {
+            jsc.setJobGroup("sparkcl-train", "step " + ctx.step() + " pass 1", false);
             Broadcast<StepContext> c1 = jsc.broadcast(ctx);
             List<FeatureBlock> blocks = rows.mapPartitions(new PartitionTask<>(spec, params, version,
                     new FeaturePass(c1, spec.head()))).collect();
@@ -175,6 +175,7 @@ public final class GradientCachingStep {
             }
         }
         long t2 = System.nanoTime();
+        jsc.setJobGroup("sparkcl-train", "step " + ctx.step() + " pass 2", false);
         Broadcast<StepContext> c2 = jsc.broadcast(pass2Ctx);
         GradPartial sum = rows.mapPartitions(new PartitionTask<>(spec, params, version,
                         new GradientPass(c2, spec, faults)))

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * @param version id of {@code params}: the executor reuses its model while the id is unchanged
  */
-public record PartitionTask<T, R>(ModelSpec spec, Broadcast<float[]> params, long version, Work<T, R> work)
+public record PartitionTask<T, R>(ModelSpec spec, Broadcast<FlatParams> params, long version, Work<T, R> work)
         implements FlatMapFunction<Iterator<TrainingRow>, R> {
 
     /** What a task computes; {@code T} is how it holds its selected rows. */

@@ -1,7 +1,6 @@
 package io.sparkcl.job.train.exec;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -63,7 +62,7 @@ public final class RowSparseGradient implements Serializable {
                     + " rows");
         }
         int[] rows = touched.stream().toArray();
-        FloatBuffer g = hostView(flatGrad);
+        FloatBuffer g = HostFloats.read(flatGrad);
         float[] dense = new float[(int) (length - (tableEnd - tableOffset))];
         g.position(0).get(dense, 0, (int) tableOffset);
         g.position((int) tableEnd).get(dense, (int) tableOffset, (int) (length - tableEnd));
@@ -74,11 +73,6 @@ public final class RowSparseGradient implements Serializable {
         // the view does not keep the array alive: without this the collector may free its native buffer mid-copy
         Reference.reachabilityFence(flatGrad);
         return new RowSparseGradient(tableOffset, tableRows, width, length, dense, rows, values);
-    }
-
-    /** The CPU backend's native buffer itself; other backends (device memory): a host copy, read-only use. */
-    private static FloatBuffer hostView(INDArray a) {
-        return Nd4j.getEnvironment().isCPU() ? a.data().asNioFloat().duplicate() : FloatBuffer.wrap(a.data().asFloat());
     }
 
     /** Adds {@code o} into this gradient (same layout) and returns this. */
@@ -125,8 +119,7 @@ public final class RowSparseGradient implements Serializable {
         if (flat.length() != length) {
             throw new IllegalArgumentException("target has " + flat.length() + " values, the gradient " + length);
         }
-        boolean cpu = Nd4j.getEnvironment().isCPU();
-        FloatBuffer out = cpu ? flat.data().asNioFloat().duplicate() : FloatBuffer.allocate((int) length);
+        FloatBuffer out = HostFloats.writable(flat);
         long tableEnd = tableOffset + (long) tableRows * width;
         out.position(0).put(dense, 0, (int) tableOffset);
         out.position((int) tableEnd).put(dense, (int) tableOffset, (int) (length - tableEnd));
@@ -138,9 +131,8 @@ public final class RowSparseGradient implements Serializable {
                     touched ? next * width : 0, width);
             next += touched ? 1 : 0;
         }
-        if (!cpu) {
-            flat.assign(Nd4j.createFromArray(out.array()).reshape(flat.shape()));
-        }
+        HostFloats.flush(flat, out);
+        Reference.reachabilityFence(flat);
         return flat;
     }
 

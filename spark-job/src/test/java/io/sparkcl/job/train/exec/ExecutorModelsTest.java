@@ -30,31 +30,31 @@ class ExecutorModelsTest {
     private final BertConfig cfg = SyntheticData.tinyConfig(0.1);
     private final ModelSpec spec = new ModelSpec(cfg, 3, ClassifierHead.LINEAR, Pooling.CLS);
 
-    private Broadcast<float[]> params(long seed) {
-        return SPARK.jsc().broadcast(BertParameters.randomInit(cfg, 3, seed, DataType.FLOAT).flat().data().asFloat());
+    private Broadcast<FlatParams> params(long seed) {
+        return SPARK.jsc().broadcast(FlatParams.of(BertParameters.randomInit(cfg, 3, seed, DataType.FLOAT).flat()));
     }
 
     @Test
     void parametersAreCopiedOncePerVersionAndShared() {
-        Broadcast<float[]> v1 = params(1);
-        Broadcast<float[]> v2 = params(2);
+        Broadcast<FlatParams> v1 = params(1);
+        Broadcast<FlatParams> v2 = params(2);
         try (ExecutorModels.Lease a = ExecutorModels.lease(spec, 101, v1);
              ExecutorModels.Lease b = ExecutorModels.lease(spec, 101, v1)) {
             assertTrue(a.loadNanos() > 0 || b.loadNanos() > 0, "the first lease of a version loads it");
             assertEquals(0, Math.min(a.loadNanos(), b.loadNanos()), "the second lease of a version does not");
             assertSame(a.model().parameters(), b.model().parameters(), "one parameter copy per executor");
             assertTrue(a.model() != b.model(), "concurrent tasks get their own encoder");
-            assertArrayEquals(v1.value(), a.model().parameters().flat().data().asFloat());
+            assertArrayEquals(v1.value().toFloats(), a.model().parameters().flat().data().asFloat());
         }
         try (ExecutorModels.Lease c = ExecutorModels.lease(spec, 102, v2)) {
             assertTrue(c.loadNanos() > 0);
-            assertArrayEquals(v2.value(), c.model().parameters().flat().data().asFloat());
+            assertArrayEquals(v2.value().toFloats(), c.model().parameters().flat().data().asFloat());
         }
     }
 
     @Test
     void aParkedForwardPassGoesToItsKeyUntilTheVersionChanges() {
-        Broadcast<float[]> v1 = params(3);
+        Broadcast<FlatParams> v1 = params(3);
         ExecutorModels.ParkKey key = new ExecutorModels.ParkKey(7, 0, new int[]{2, 5});
         ForwardState parked;
         try (ExecutorModels.Lease pass1 = ExecutorModels.lease(spec, 201, v1)) {

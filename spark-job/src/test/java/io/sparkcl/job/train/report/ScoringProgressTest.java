@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.report;
 
+import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.SparkClMain;
 import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.ModelExport;
@@ -51,7 +52,7 @@ class ScoringProgressTest {
         JavaSparkContext jsc = SPARK.jsc(); // after the CLI run, which stops the session it used
         FineTunedModel model = ModelExport.load(tmp.resolve("run/model").toString(), jsc.hadoopConfiguration());
         ModelSpec spec = ModelSpec.of(model);
-        Broadcast<float[]> params = jsc.broadcast(model.parameters().flat().dup().data().asFloat());
+        Broadcast<FlatParams> params = jsc.broadcast(FlatParams.of(model.parameters().flat()));
         List<TrainingRow> data = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             data.add(new TrainingRow(i, "r" + i, new int[]{1, 5 + i, 2, 0}, new int[]{1, 1, 1, 0}, new int[4],
