@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -34,6 +35,8 @@ class LoopbackClusterTest {
                 List<Integer> data = IntStream.range(0, 1000).boxed().toList();
                 assertEquals(499500L, sc.parallelize(data, 4).map(x -> (long) x).reduce(Long::sum));
                 awaitExecutors(cluster, 0);
+                // the first job may finish on one executor while the other is still registering on a busy machine
+                awaitUntil(() -> sc.sc().getExecutorMemoryStatus().size() - 1 >= 2, Duration.ofSeconds(60));
                 assertEquals(2, sc.sc().getExecutorMemoryStatus().size() - 1, "one executor per worker");
 
                 assertTrue(cluster.killExecutors(0) >= 1, "worker 0 had an executor to kill");
@@ -49,8 +52,12 @@ class LoopbackClusterTest {
     }
 
     private static void awaitExecutors(LoopbackCluster cluster, int worker) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (cluster.executorPids(worker).isEmpty() && System.nanoTime() < deadline) {
+        awaitUntil(() -> !cluster.executorPids(worker).isEmpty(), Duration.ofSeconds(30));
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
