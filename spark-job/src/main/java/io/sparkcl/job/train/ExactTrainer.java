@@ -46,13 +46,11 @@ public final class ExactTrainer implements Trainer {
             for (long step = first; step < total; step++) {
                 long t0 = System.nanoTime();
                 StepResult r = stepFor(order.epochOf(step)).run(context(step, order), params.value(),
-                        params.version());
+                        params.version(), grad);
                 if (!Double.isFinite(r.parts().total())) {
                     throw new TrainingDivergedException(step, "loss is " + r.parts().total() + " (ce " + r.parts().ce()
                             + ", contrastive " + r.parts().contrastive() + ")");
                 }
-                long tu = System.nanoTime();
-                r.grad().writeInto(grad);
                 long ta = System.nanoTime();
                 ParameterUpdater.Update u = updater.apply(step, grad);
                 long tb = System.nanoTime();
@@ -60,7 +58,7 @@ public final class ExactTrainer implements Trainer {
                 long tEnd = System.nanoTime();
                 long compute = r.pass1ComputeNanos() + r.pass2ComputeNanos() + r.driverLossNanos() + (tb - ta);
                 log.step(step, order.epochOf(step), r.parts(), u, tEnd - t0, compute,
-                        timings(r, ta - tu, tb - ta, tEnd - tb));
+                        timings(r, tb - ta, tEnd - tb));
                 long done = step + 1;
                 if (done < total && s.evalDue(done, order.stepsPerEpoch())) {
                     checkpoints.evaluated(done, RunEvaluation.selectionMetric(
@@ -82,7 +80,7 @@ public final class ExactTrainer implements Trainer {
     }
 
     /** The step's time split (ms) and traffic for metrics.jsonl; see spark-job/README-training.md. */
-    private static Map<String, Object> timings(StepResult r, long unpackNanos, long updateNanos, long broadcastNanos) {
+    private static Map<String, Object> timings(StepResult r, long updateNanos, long broadcastNanos) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("pass1_ms", r.pass1ComputeNanos() / 1e6);
         t.put("pass2_ms", r.pass2ComputeNanos() / 1e6);
@@ -91,7 +89,7 @@ public final class ExactTrainer implements Trainer {
         t.put("pass1_job_ms", r.pass1WallNanos() / 1e6);
         t.put("pass2_job_ms", r.pass2WallNanos() / 1e6);
         t.put("params_load_ms", r.loadNanos() / 1e6);
-        t.put("grad_unpack_ms", unpackNanos / 1e6);
+        t.put("grad_unpack_ms", r.sumNanos() / 1e6);
         t.put("broadcast_ms", broadcastNanos / 1e6);
         t.put("grad_bytes_per_task", r.gradBytes());
         t.put("kept_forwards", r.keptForwards());

@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ public final class MemoryBenchmark {
         long t0 = System.nanoTime();
         try (PeakMemorySampler sampler = new PeakMemorySampler()) {
             runner.run(new GradientCachingStep.StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null),
-                    bc, 1);
+                    bc, 1, Nd4j.create(DataType.FLOAT, bc.value().length()));
             sampler.close();
             return new Result(sampler.peakOffHeap(), sampler.peakHeap(), peakRss(),
                     (System.nanoTime() - t0) / 1e9);

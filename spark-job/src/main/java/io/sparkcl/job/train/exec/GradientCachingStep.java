@@ -40,14 +40,17 @@ import java.util.Map;
  *   <li>pass 2: each executor runs forward again with the same per-row dropout seeds (so the same masks),
  *       except for pass 1's last micro-batch, whose activations it kept; adds its local cross-entropy part
  *       (normalised by B so the shards add up) to the received feature gradients and runs backward;
- *       {@code treeAggregate} sums the parameter gradients, the word embeddings' as touched rows
- *       ({@link RowSparseGradient}).</li>
+ *       each task leaves its parameter gradient (the word embeddings' as touched rows, {@link RowSparseGradient})
+ *       in its executor's block manager ({@link GradientBlocks}) and the driver sums them in partition order.</li>
  * </ol>
  * Tasks are pure functions of (parameters, step, rows): Spark retries are safe (kept activations only spare a
  * recompute). Memory on an executor is one micro-batch of activations per task (and one kept per partition
  * between the passes) plus one gradient-sized array per task, whatever B.
  */
 public final class GradientCachingStep {
+    /** Runs of pass 2 before a step fails for gradient blocks lost with their executors. */
+    private static final int MAX_PASS2_ATTEMPTS = 3;
+
     private final JavaSparkContext jsc;
     private final JavaRDD<TrainingRow> rows;
     private final ModelSpec spec;
@@ -95,12 +98,14 @@ public final class GradientCachingStep {
     }
 
     /**
-     * A partial sum of parameter gradients (what treeAggregate adds up). Mutable on purpose: Spark's aggregate
-     * lets seqOp/combOp add into their first argument, which avoids allocating a gradient-sized array per merge.
+     * A partial sum of parameter gradients: a task's shard, or the driver's running sum. Mutable on purpose:
+     * {@link #add} sums into this object, which avoids allocating a gradient-sized array per merge.
      * {@code grad == null} is the zero element.
      */
     public static final class GradPartial implements Serializable {
         public RowSparseGradient grad;
+        /** Where a task left {@link #grad} instead of sending it (then {@code grad} is null on the driver). */
+        GradientBlocks.Stored stored;
         /** Sum of the shards' unweighted CE parts (each already divided by the global batch size). */
         public double ceLoss;
         public long rows;
@@ -112,16 +117,24 @@ public final class GradientCachingStep {
         public long maxPayloadBytes;
         /** Micro-batches whose pass-1 forward pass 2 reused instead of recomputing it. */
         public long keptForwards;
+        /** Driver: time spent adding the shards' gradients into the dense gradient. */
+        long sumNanos;
 
         public static GradPartial zero() {
             return new GradPartial();
         }
 
-        public GradPartial add(GradPartial o) {
-            if (o.grad != null) {
-                // o is a task's result or a deserialised partial, owned by the aggregation: no copy needed
-                grad = grad == null ? o.grad : grad.add(o.grad);
+        /** Adds (or writes, {@code overwrite}) this shard's gradient, sent or stored, into {@code flat}. */
+        void gradientInto(INDArray flat, boolean overwrite) {
+            if (stored != null) {
+                GradientBlocks.addInto(stored, flat, overwrite);
+            } else {
+                grad.addInto(flat, overwrite);
             }
+        }
+
+        /** Adds the figures of {@code o} (not its gradient: see {@link #gradientInto}). */
+        public GradPartial add(GradPartial o) {
             ceLoss += o.ceLoss;
             rows += o.rows;
             maxComputeNanos = Math.max(maxComputeNanos, o.maxComputeNanos);
@@ -139,16 +152,20 @@ public final class GradientCachingStep {
      * task, pass wall times the driver's time for the whole Spark job (scheduling, the tasks, their results and,
      * for pass 2, the aggregation), load the slowest copy of new parameters into an executor's encoder.
      *
+     * @param sumNanos     the driver's time adding the tasks' gradients into the dense gradient
      * @param gradBytes    the largest gradient one task sent to the aggregation (bytes of values)
      * @param keptForwards micro-batches whose pass-1 forward pass 2 reused
      */
-    public record StepResult(RowSparseGradient grad, ObjectiveParts parts, long pass1ComputeNanos,
+    public record StepResult(long sumNanos, ObjectiveParts parts, long pass1ComputeNanos,
                              long pass2ComputeNanos, long driverLossNanos, long pass1WallNanos, long pass2WallNanos,
                              long loadNanos, long gradBytes, long keptForwards, long wallNanos) {
     }
 
-    /** Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. */
-    public StepResult run(StepContext ctx, Broadcast<FlatParams> params, long version) {
+    /**
+     * Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. The
+     * batch's summed gradient is written into {@code gradOut} (a flat FLOAT array of the parameters' length).
+     */
+    public StepResult run(StepContext ctx, Broadcast<FlatParams> params, long version, INDArray gradOut) {
         long t0 = System.nanoTime();
         Objective objective = ctx.objective().objective();
         long pass1Nanos = 0;
@@ -175,21 +192,47 @@ public final class GradientCachingStep {
             }
         }
         long t2 = System.nanoTime();
-        jsc.setJobGroup("sparkcl-train", "step " + ctx.step() + " pass 2", false);
-        Broadcast<StepContext> c2 = jsc.broadcast(pass2Ctx);
-        GradPartial sum = rows.mapPartitions(new PartitionTask<>(spec, params, version,
-                        new GradientPass(c2, spec, faults)))
-                .treeAggregate(GradPartial.zero(), GradPartial::add, GradPartial::add,
-                        rows.getNumPartitions() > 8 ? 3 : 2);
-        c2.unpersist(false);
+        GradPartial sum = gradientPass(pass2Ctx, params, version, gradOut);
         if (sum.rows != ctx.batchSize()) {
             throw new IllegalStateException("step " + ctx.step() + ": the batch has " + ctx.batchSize()
                     + " rows but the executors found " + sum.rows + " of them (are row indices unique?)");
         }
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
         long end = System.nanoTime();
-        return new StepResult(sum.grad, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
+        return new StepResult(sum.sumNanos, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
                 Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.keptForwards, end - t0);
+    }
+
+    /**
+     * Pass 2 and the sum of its gradients, in partition order. A task leaves its gradient in its executor's block
+     * manager ({@link GradientBlocks}) and returns a small handle; the driver reads the blocks and removes them
+     * with the step's context. A block lost with its executor after its task finished makes the pass run again
+     * (tasks are pure functions of the step: same result).
+     */
+    private GradPartial gradientPass(StepContext ctx, Broadcast<FlatParams> params, long version,
+                                     INDArray gradOut) {
+        for (int attempt = 1; ; attempt++) {
+            jsc.setJobGroup("sparkcl-train", "step " + ctx.step() + " pass 2", false);
+            Broadcast<StepContext> c2 = jsc.broadcast(ctx);
+            try {
+                List<GradPartial> shards = rows.mapPartitions(new PartitionTask<>(spec, params, version,
+                        new GradientPass(c2, spec, faults))).collect();
+                long ts = System.nanoTime();
+                GradPartial sum = GradPartial.zero();
+                for (GradPartial shard : shards) {
+                    shard.gradientInto(gradOut, sum.rows == 0);
+                    sum.add(shard);
+                }
+                sum.sumNanos = System.nanoTime() - ts;
+                return sum;
+            } catch (GradientBlocks.Lost e) {
+                if (attempt == MAX_PASS2_ATTEMPTS) {
+                    throw e;
+                }
+            } finally {
+                GradientBlocks.release(c2);
+            }
+        }
     }
 
     /** The weighted contrastive part over the whole batch, from the gathered features put into batch order. */
@@ -410,6 +453,10 @@ public final class GradientCachingStep {
             out.maxPayloadBytes = out.grad.payloadBytes();
             out.keptForwards = keptForwards;
             faults.afterShardGradient(c.step(), out);
+            out.stored = GradientBlocks.store(ctx, out.grad);
+            if (out.stored != null) {
+                out.grad = null; // the driver reads it from the block
+            }
             return out;
         }
     }

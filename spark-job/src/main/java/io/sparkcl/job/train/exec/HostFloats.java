@@ -21,6 +21,11 @@ final class HostFloats {
         return cpu() ? a.data().asNioFloat().duplicate() : FloatBuffer.wrap(a.data().asFloat());
     }
 
+    /** The values of {@code a} to read and change; {@link #flush} makes the changes visible in {@code a}. */
+    static FloatBuffer updatable(INDArray a) {
+        return read(a);
+    }
+
     /** A buffer to write all values of {@code a} into; {@link #flush} makes the writes visible in {@code a}. */
     static FloatBuffer writable(INDArray a) {
         check(a);

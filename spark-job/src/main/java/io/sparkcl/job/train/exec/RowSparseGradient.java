@@ -2,48 +2,60 @@ package io.sparkcl.job.train.exec;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import java.util.Arrays;
 import java.util.BitSet;
 
 /**
  * A flat parameter gradient whose one embedding table (the word embeddings: half of a small encoder's
  * parameters) is kept as the rows a batch touched: a shard's gradient is zero on every other row of that
  * table, so sending only the touched rows loses nothing. Everything outside the table is dense.
- * Serialised in bulk (little-endian bytes), not float by float. Mutable on purpose: {@link #add} sums into
- * this object (Spark's treeAggregate lets it).
+ *
+ * <p>It lives in one little-endian buffer, what the executor stores and the driver reads ({@link GradientBlocks}):
+ * a header (table offset, rows, width, flat length, dense length, touched rows: 32 bytes), the touched row ids
+ * (ascending), the values outside the table ([0, table start) then [table end, length)), the touched rows' values
+ * (row-major). Packing is one copy out of the encoder's gradient; the driver adds the buffers straight into its
+ * dense gradient ({@link #addInto}).
  */
 public final class RowSparseGradient implements Serializable {
-    private static final int CHUNK = 1 << 16;
+    private static final int HEADER = 32;
+    /** Floats added per bulk copy in {@link #addInto}. */
+    private static final int CHUNK = 1 << 14;
 
-    /** Where the table lives in the flat layout: [tableOffset, tableOffset + tableRows*width). */
-    private final long tableOffset;
-    private final int tableRows;
-    private final int width;
-    private final long length;
-    /** The gradient outside the table: [0, tableOffset) then [table end, length). */
-    private transient float[] dense;
-    /** Touched table rows, ascending and unique, and their gradient rows ([rows.length, width], row-major). */
-    private transient int[] rows;
-    private transient float[] rowValues;
+    /** The whole encoding (position 0, limit its size). */
+    private final transient ByteBuffer encoded;
+    private final transient long tableOffset;
+    private final transient int tableRows;
+    private final transient int width;
+    private final transient long length;
+    private final transient int denseLength;
+    private final transient int rowCount;
 
-    private RowSparseGradient(long tableOffset, int tableRows, int width, long length, float[] dense, int[] rows,
-                              float[] rowValues) {
-        this.tableOffset = tableOffset;
-        this.tableRows = tableRows;
-        this.width = width;
-        this.length = length;
-        this.dense = dense;
-        this.rows = rows;
-        this.rowValues = rowValues;
+    private RowSparseGradient(ByteBuffer encoded) {
+        ByteBuffer b = encoded.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.tableOffset = b.getLong();
+        this.tableRows = b.getInt();
+        this.width = b.getInt();
+        this.length = b.getLong();
+        this.denseLength = b.getInt();
+        this.rowCount = b.getInt();
+        if (tableOffset < 0 || width <= 0 || rowCount < 0 || denseLength < 0
+                || (long) denseLength + (long) tableRows * width != length
+                || b.remaining() < 4L * (rowCount + denseLength + (long) rowCount * width)) {
+            throw new IllegalArgumentException("not a row-sparse gradient: header " + tableOffset + "/" + tableRows
+                    + "/" + width + "/" + length + "/" + denseLength + "/" + rowCount + " over " + encoded.remaining()
+                    + " bytes");
+        }
+        int size = HEADER + 4 * (rowCount + denseLength + rowCount * width);
+        // the buffer itself when it is exactly the encoding: the block manager disposes a direct buffer it keeps,
+        // which only works on the allocated buffer (not on a slice or duplicate)
+        this.encoded = encoded.position() == 0 && encoded.limit() == size ? encoded : encoded.slice().limit(size);
     }
 
     /**
@@ -62,136 +74,127 @@ public final class RowSparseGradient implements Serializable {
                     + " rows");
         }
         int[] rows = touched.stream().toArray();
+        int denseLength = (int) (length - (tableEnd - tableOffset));
+        long size = HEADER + 4L * (rows.length + denseLength + (long) rows.length * width);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a gradient of " + size + " bytes does not fit one buffer");
+        }
+        // direct: the block manager keeps it as it is, outside the collected heap
+        ByteBuffer out = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(tableOffset).putInt(tableRows).putInt(width).putLong(length).putInt(denseLength)
+                .putInt(rows.length);
+        out.asIntBuffer().put(rows);
+        FloatBuffer values = out.position(HEADER + 4 * rows.length).asFloatBuffer();
         FloatBuffer g = HostFloats.read(flatGrad);
-        float[] dense = new float[(int) (length - (tableEnd - tableOffset))];
-        g.position(0).get(dense, 0, (int) tableOffset);
-        g.position((int) tableEnd).get(dense, (int) tableOffset, (int) (length - tableEnd));
-        float[] values = new float[rows.length * width];
-        for (int i = 0; i < rows.length; i++) {
-            g.position((int) (tableOffset + (long) rows[i] * width)).get(values, i * width, width);
+        values.put(g.limit((int) tableOffset));
+        values.put(g.limit((int) length).position((int) tableEnd));
+        for (int r : rows) {
+            int from = (int) (tableOffset + (long) r * width);
+            values.put(g.limit(from + width).position(from));
         }
         // the view does not keep the array alive: without this the collector may free its native buffer mid-copy
         Reference.reachabilityFence(flatGrad);
-        return new RowSparseGradient(tableOffset, tableRows, width, length, dense, rows, values);
+        return new RowSparseGradient(out.clear());
     }
 
-    /** Adds {@code o} into this gradient (same layout) and returns this. */
-    public RowSparseGradient add(RowSparseGradient o) {
-        if (o.length != length || o.tableOffset != tableOffset || o.width != width || o.tableRows != tableRows) {
-            throw new IllegalStateException("gradient layouts differ: " + length + " vs " + o.length + " values");
-        }
-        for (int i = 0; i < dense.length; i++) {
-            dense[i] += o.dense[i];
-        }
-        mergeRows(o);
-        return this;
+    /** A gradient over {@code encoded} (from its position: what {@link #bytes} gave), without copying it. */
+    public static RowSparseGradient fromBytes(ByteBuffer encoded) {
+        return new RowSparseGradient(encoded);
     }
 
-    /** Sorted union of both row sets; rows in both are summed. */
-    private void mergeRows(RowSparseGradient o) {
-        int[] merged = new int[rows.length + o.rows.length];
-        float[] values = new float[merged.length * width];
-        int i = 0;
-        int j = 0;
-        int n = 0;
-        while (i < rows.length || j < o.rows.length) {
-            boolean fromThis = j == o.rows.length || i < rows.length && rows[i] <= o.rows[j];
-            boolean fromOther = i == rows.length || j < o.rows.length && o.rows[j] <= rows[i];
-            merged[n] = fromThis ? rows[i] : o.rows[j];
-            if (fromThis) {
-                System.arraycopy(rowValues, i * width, values, n * width, width);
-                i++;
-            }
-            if (fromOther) {
-                for (int c = 0; c < width; c++) {
-                    values[n * width + c] += o.rowValues[j * width + c];
-                }
-                j++;
-            }
-            n++;
-        }
-        rows = Arrays.copyOf(merged, n);
-        rowValues = Arrays.copyOf(values, n * width);
+    /** The encoded gradient, header included (a view of its bytes: position 0, limit its size). */
+    public ByteBuffer bytes() {
+        return encoded.duplicate();
+    }
+
+    /** The encoding's own buffer, to hand over to the block manager (which then owns it). */
+    ByteBuffer buffer() {
+        return encoded;
     }
 
     /** Writes the full dense gradient into {@code flat} (same layout): untouched table rows become zero. */
     public INDArray writeInto(INDArray flat) {
+        return addInto(flat, true);
+    }
+
+    /**
+     * Adds this gradient into {@code flat} (same layout), or overwrites it ({@code overwrite}: untouched table rows
+     * become zero). Summing the shards of a step in a fixed order gives the same floats whatever runs them.
+     */
+    public INDArray addInto(INDArray flat, boolean overwrite) {
         if (flat.length() != length) {
             throw new IllegalArgumentException("target has " + flat.length() + " values, the gradient " + length);
         }
-        FloatBuffer out = HostFloats.writable(flat);
+        FloatBuffer out = overwrite ? HostFloats.writable(flat) : HostFloats.updatable(flat);
+        ByteBuffer b = encoded.duplicate().position(HEADER).slice().order(ByteOrder.LITTLE_ENDIAN);
+        IntBuffer rows = b.asIntBuffer().limit(rowCount);
+        FloatBuffer values = b.position(4 * rowCount).asFloatBuffer();
         long tableEnd = tableOffset + (long) tableRows * width;
-        out.position(0).put(dense, 0, (int) tableOffset);
-        out.position((int) tableEnd).put(dense, (int) tableOffset, (int) (length - tableEnd));
-        float[] zeroRow = new float[width];
-        int next = 0;
-        for (int r = 0; r < tableRows; r++) {
-            boolean touched = next < rows.length && rows[next] == r;
-            out.position((int) (tableOffset + (long) r * width)).put(touched ? rowValues : zeroRow,
-                    touched ? next * width : 0, width);
-            next += touched ? 1 : 0;
+        combine(values, out.limit((int) tableOffset), overwrite);
+        combine(values, out.limit((int) length).position((int) tableEnd), overwrite);
+        if (overwrite) {
+            out.clear();
+            float[] zeroRow = new float[width];
+            for (int r = 0; r < tableRows; r++) {
+                out.position((int) (tableOffset + (long) r * width)).put(zeroRow);
+            }
         }
-        HostFloats.flush(flat, out);
+        while (rows.hasRemaining()) {
+            int from = (int) (tableOffset + (long) rows.get() * width);
+            combine(values, out.limit(from + width).position(from), overwrite);
+        }
+        HostFloats.flush(flat, out.clear());
         Reference.reachabilityFence(flat);
         return flat;
     }
 
+    /** Puts or adds the next {@code out.remaining()} values of {@code in} into {@code out}, in bulk chunks. */
+    private static void combine(FloatBuffer in, FloatBuffer out, boolean overwrite) {
+        if (overwrite) {
+            int n = out.remaining();
+            out.put(in.slice().limit(n));
+            in.position(in.position() + n);
+            return;
+        }
+        float[] a = new float[Math.min(CHUNK, out.remaining())];
+        float[] b = new float[a.length];
+        while (out.hasRemaining()) {
+            int n = Math.min(a.length, out.remaining());
+            int at = out.position();
+            in.get(a, 0, n);
+            out.get(b, 0, n);
+            for (int i = 0; i < n; i++) {
+                b[i] += a[i];
+            }
+            out.position(at).put(b, 0, n);
+        }
+    }
+
     /** Number of touched table rows. */
     public int rowCount() {
-        return rows.length;
+        return rowCount;
     }
 
     /** Size of the values sent over the wire (what a dense gradient would send: 4 bytes per parameter). */
     public long payloadBytes() {
-        return 4L * (dense.length + rowValues.length + rows.length);
+        return 4L * (denseLength + (long) rowCount * width + rowCount);
     }
 
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        out.writeInt(dense.length);
-        out.writeInt(rows.length);
-        ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < rows.length; i += CHUNK) {
-            int n = Math.min(CHUNK, rows.length - i);
-            buf.clear();
-            buf.asIntBuffer().put(rows, i, n);
-            out.write(buf.array(), 0, 4 * n);
-        }
-        writeFloats(out, dense, buf);
-        writeFloats(out, rowValues, buf);
+    /** Java serialisation (a result Spark carries): the encoded bytes, in bulk. */
+    private Object writeReplace() {
+        byte[] copy = new byte[encoded.limit()];
+        bytes().get(copy);
+        return new Wire(copy);
     }
 
-    private static void writeFloats(ObjectOutputStream out, float[] a, ByteBuffer buf) throws IOException {
-        for (int i = 0; i < a.length; i += CHUNK) {
-            int n = Math.min(CHUNK, a.length - i);
-            buf.clear();
-            buf.asFloatBuffer().put(a, i, n);
-            out.write(buf.array(), 0, 4 * n);
-        }
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a RowSparseGradient is serialised as its bytes");
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        dense = new float[in.readInt()];
-        rows = new int[in.readInt()];
-        rowValues = new float[rows.length * width];
-        byte[] bytes = new byte[4 * CHUNK];
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < rows.length; i += CHUNK) {
-            int n = Math.min(CHUNK, rows.length - i);
-            in.readFully(bytes, 0, 4 * n);
-            IntBuffer ib = buf.position(0).asIntBuffer();
-            ib.get(rows, i, n);
-        }
-        readFloats(in, dense, buf);
-        readFloats(in, rowValues, buf);
-    }
-
-    private static void readFloats(ObjectInputStream in, float[] a, ByteBuffer buf) throws IOException {
-        for (int i = 0; i < a.length; i += CHUNK) {
-            int n = Math.min(CHUNK, a.length - i);
-            in.readFully(buf.array(), 0, 4 * n);
-            buf.position(0).asFloatBuffer().get(a, i, n);
+    /** The serialised form: one byte array. */
+    private record Wire(byte[] encoded) implements Serializable {
+        private Object readResolve() {
+            return fromBytes(ByteBuffer.wrap(encoded));
         }
     }
 }

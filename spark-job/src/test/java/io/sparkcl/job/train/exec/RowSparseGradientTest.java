@@ -20,6 +20,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.BitSet;
 import java.util.List;
 
@@ -83,17 +85,42 @@ class RowSparseGradientTest {
         BitSet t2 = new BitSet();
         INDArray d1 = denseGradient(SyntheticData.rows(5, K, false, 4, 0), t1);
         INDArray d2 = denseGradient(SyntheticData.rows(4, K, false, 8, 100), t2);
-        RowSparseGradient sum = roundTrip(pack(d1, t1)).add(roundTrip(pack(d2, t2)));
         BitSet both = (BitSet) t1.clone();
         both.and(t2);
         assertTrue(!both.isEmpty() && !t1.equals(t2), "the shards must share some rows and not others");
 
-        float[] expected = d1.add(d2).data().asFloat();
-        assertArrayEquals(expected, roundTrip(sum).writeInto(Nd4j.create(DataType.FLOAT, params.size()))
-                .data().asFloat());
-        BitSet union = (BitSet) t1.clone();
-        union.or(t2);
-        assertEquals(union.cardinality(), sum.rowCount());
+        INDArray sum = roundTrip(pack(d1, t1)).writeInto(Nd4j.rand(DataType.FLOAT, params.size()));
+        // the second shard read in place from its encoding, as the driver reads a block
+        RowSparseGradient.fromBytes(pack(d2, t2).bytes()).addInto(sum, false);
+        assertArrayEquals(d1.add(d2).data().asFloat(), sum.data().asFloat());
+    }
+
+    @Test
+    void theEncodingIsLittleEndianWithAHeaderAndNoFraming() {
+        BitSet tokens = new BitSet();
+        tokens.set(3);
+        tokens.set(7);
+        INDArray dense = Nd4j.zeros(DataType.FLOAT, params.size());
+        dense.putScalar(wordOffset + 7L * cfg.hiddenSize() + 1, 2.5f);
+        long firstDense = wordOffset > 0 ? 0 : (long) cfg.vocabSize() * cfg.hiddenSize();
+        dense.putScalar(firstDense, -1f);
+        RowSparseGradient g = pack(dense, tokens);
+        ByteBuffer b = g.bytes().order(ByteOrder.LITTLE_ENDIAN);
+        long denseLength = params.size() - (long) cfg.vocabSize() * cfg.hiddenSize();
+        assertEquals(32 + 4 * (2 + denseLength + 2L * cfg.hiddenSize()), b.remaining());
+        assertEquals(wordOffset, b.getLong(0));
+        assertEquals(cfg.vocabSize(), b.getInt(8));
+        assertEquals(cfg.hiddenSize(), b.getInt(12));
+        assertEquals(params.size(), b.getLong(16));
+        assertEquals(denseLength, b.getInt(24));
+        assertEquals(2, b.getInt(28));
+        assertEquals(3, b.getInt(32));
+        assertEquals(7, b.getInt(36));
+        assertEquals(-1f, b.getFloat(40));
+        int row7 = 40 + 4 * (int) denseLength + 4 * cfg.hiddenSize();
+        assertEquals(2.5f, b.getFloat(row7 + 4));
+        assertThrows(IllegalArgumentException.class, () -> RowSparseGradient.fromBytes(g.bytes().limit(100)),
+                "a truncated encoding is refused");
     }
 
     @Test
@@ -105,7 +132,9 @@ class RowSparseGradientTest {
         RowSparseGradient g = pack(dense, new BitSet());
         RowSparseGradient other = RowSparseGradient.of(Nd4j.zeros(DataType.FLOAT, params.size() + 1), wordOffset,
                 cfg.vocabSize(), cfg.hiddenSize(), new BitSet());
-        assertThrows(IllegalStateException.class, () -> g.add(other));
+        assertThrows(IllegalArgumentException.class, () -> other.writeInto(Nd4j.zeros(DataType.FLOAT, params.size())));
+        assertThrows(IllegalArgumentException.class, () -> g.addInto(Nd4j.zeros(DataType.FLOAT, params.size() + 1),
+                false));
     }
 
     private static RowSparseGradient roundTrip(RowSparseGradient g) throws IOException, ClassNotFoundException {

@@ -1,0 +1,127 @@
+package io.sparkcl.job.train.exec;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.BlockId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.runtime.AbstractFunction1;
+
+import java.io.Serializable;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Pass-2 gradients handed over through the block manager: stored by tasks, summed on the driver exactly as the
+ * dense gradients, and all removed with the step's context, a failed attempt's block included.
+ */
+class GradientBlocksTest {
+    private static final int LENGTH = 1000;
+    private static final int TABLE_OFFSET = 100;
+    private static final int TABLE_ROWS = 50;
+    private static final int WIDTH = 8;
+
+    private static JavaSparkContext jsc;
+
+    @BeforeAll
+    static void start() {
+        // 2 threads, up to 4 attempts per task: a failed task is retried
+        jsc = new JavaSparkContext(new SparkConf().setMaster("local[2,4]").setAppName("gradient-blocks-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        jsc.stop();
+    }
+
+    /** Partition p's dense gradient: zero on every table row but rows p, p+3 and 7; the rest dense. */
+    static INDArray shardGradient(int p) {
+        float[] v = new float[LENGTH];
+        for (int i = 0; i < LENGTH; i++) {
+            boolean inTable = i >= TABLE_OFFSET && i < TABLE_OFFSET + TABLE_ROWS * WIDTH;
+            int row = (i - TABLE_OFFSET) / WIDTH;
+            boolean touched = row == p || row == p + 3 || row == 7;
+            v[i] = inTable && !touched ? 0f : (float) Math.sin(1.7 * i + p) / (p + 1);
+        }
+        return Nd4j.createFromArray(v);
+    }
+
+    static BitSet touched(int p) {
+        BitSet rows = new BitSet();
+        rows.set(p);
+        rows.set(p + 3);
+        rows.set(7);
+        return rows;
+    }
+
+    @Test
+    void storedGradientsSumLikeTheDenseOnesAndAreAllRemovedWithTheStep() throws InterruptedException {
+        Broadcast<String> step = jsc.broadcast("step context");
+        List<GradientBlocks.Stored> stored = jsc.parallelize(List.of(0, 1), 2).mapPartitions(it -> {
+            int p = it.next();
+            GradientBlocks.Stored s = GradientBlocks.store(step,
+                    RowSparseGradient.of(shardGradient(p), TABLE_OFFSET, TABLE_ROWS, WIDTH, touched(p)));
+            if (p == 0 && TaskContext.get().attemptNumber() == 0) {
+                throw new IllegalStateException("injected: the first attempt fails after storing its gradient");
+            }
+            return Collections.singletonList(s).iterator();
+        }).collect();
+
+        INDArray sum = Nd4j.rand(DataType.FLOAT, LENGTH); // overwritten by the first shard
+        for (int p = 0; p < stored.size(); p++) {
+            assertNotNull(stored.get(p), "the block manager must keep a small gradient");
+            GradientBlocks.addInto(stored.get(p), sum, p == 0);
+        }
+        assertArrayEquals(shardGradient(0).add(shardGradient(1)).data().asFloat(), sum.data().asFloat());
+        assertEquals(3, gradientBlocks().size(), "two results and the failed attempt's block until the step ends");
+
+        GradientBlocks.release(step);
+        long deadline = System.nanoTime() + 20_000_000_000L; // removal is asynchronous
+        while (!gradientBlocks().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), gradientBlocks(), "no gradient block may outlive its step");
+        assertThrows(GradientBlocks.Lost.class, () -> GradientBlocks.addInto(stored.get(0), sum, false),
+                "a removed block is reported as lost (the pass then runs again)");
+    }
+
+    @Test
+    void outsideATaskNothingIsStored() {
+        Broadcast<String> step = jsc.broadcast("step context");
+        try {
+            assertNull(GradientBlocks.store(step,
+                    RowSparseGradient.of(shardGradient(0), TABLE_OFFSET, TABLE_ROWS, WIDTH, touched(0))));
+        } finally {
+            GradientBlocks.release(step);
+        }
+    }
+
+    /** Gradient blocks anywhere (the block managers are asked, not only the master's view). */
+    private static List<BlockId> gradientBlocks() {
+        return scala.collection.JavaConverters.seqAsJavaList(
+                SparkEnv.get().blockManager().master().getMatchingBlockIds(new IsGradient(), true));
+    }
+
+    private static final class IsGradient extends AbstractFunction1<BlockId, Object> implements Serializable {
+        @Override
+        public Object apply(BlockId id) {
+            return GradientBlocks.isGradient(id);
+        }
+    }
+}
