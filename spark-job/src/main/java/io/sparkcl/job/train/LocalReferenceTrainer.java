@@ -52,14 +52,14 @@ public final class LocalReferenceTrainer {
         EpochOrder order = new EpochOrder(seed, rowsByIndex.size(), c.schedule().globalBatch());
         long total = c.schedule().totalSteps(order.stepsPerEpoch());
         Objective objective = c.objective().objective();
-        ParameterUpdater updater = new ParameterUpdater(start, c.optim(), total);
         BertParameters params = BertParameters.zeros(start.config(), start.numLabels(), DataType.FLOAT);
+        // the model reads the optimizer's parameters in place, as a one-process loop does (no copy per step)
+        ParameterUpdater updater = new ParameterUpdater(start, c.optim(), total, params.flat());
         BertEncoderModel model = new BertEncoderModel(params, c.model().pooling());
         ClassifierHead head = c.model().head();
         boolean dual = head.labelAwareInput();
         for (long step = 0; step < total; step++) {
             long t0 = System.nanoTime();
-            params.assignFlat(updater.params());
             List<TrainingRow> batch = new ArrayList<>();
             for (long i : order.batch(step)) {
                 batch.add(rowsByIndex.get((int) i));

@@ -27,13 +27,21 @@ public final class ParameterUpdater implements Checkpointable {
     private final double maxGradNorm;
 
     public ParameterUpdater(ModelStart start, OptimConfig s, long totalSteps) {
-        this.params = Nd4j.createFromArray(start.params().clone());
+        this(start, s, totalSteps, Nd4j.create(DataType.FLOAT, start.params().length));
+    }
+
+    /**
+     * Keeps the parameters in {@code storage}, a flat FLOAT array of their length that a model in this JVM reads
+     * (the one-process reference loop: its model sees every update without a copy).
+     */
+    ParameterUpdater(ModelStart start, OptimConfig s, long totalSteps, INDArray storage) {
         BertParameters layout = BertParameters.zeros(start.config(), start.numLabels(), DataType.FLOAT);
         INDArray decayMask = layout.weightDecayMask();
-        if (decayMask.length() != params.length()) {
-            throw new IllegalArgumentException("initial parameters have " + params.length() + " values, the model needs "
+        if (start.params().length != decayMask.length() || storage.length() != decayMask.length()) {
+            throw new IllegalArgumentException("initial parameters have " + start.params().length + " values, the model needs "
                     + decayMask.length());
         }
+        this.params = storage.assign(Nd4j.createFromArray(start.params()));
         this.adamw = new AdamW(params.length(), DataType.FLOAT, 0.9, 0.999, 1e-8, s.weightDecay(), decayMask);
         if (s.freezeEmbeddings()) {
             long[] range = layout.wordEmbeddingRange();
