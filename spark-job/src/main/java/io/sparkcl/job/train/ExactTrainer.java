@@ -40,7 +40,7 @@ public final class ExactTrainer implements Trainer {
         RunCheckpoints checkpoints = new RunCheckpoints(run, order, updater);
         long first = checkpoints.resume(total);
         INDArray grad = updater.newGradient();
-        try (ParamsBroadcast params = new ParamsBroadcast(run.jsc(), updater.snapshot());
+        try (ParamsBroadcast params = new ParamsBroadcast(run.jsc(), updater::snapshot);
              StepLog log = new StepLog(run, total, first);
              RunEvaluation evaluation = new RunEvaluation(run, first)) {
             for (long step = first; step < total; step++) {
@@ -54,7 +54,7 @@ public final class ExactTrainer implements Trainer {
                 long ta = System.nanoTime();
                 ParameterUpdater.Update u = updater.apply(step, grad);
                 long tb = System.nanoTime();
-                params.replace(updater.snapshot());
+                params.replace();
                 long tEnd = System.nanoTime();
                 long compute = r.pass1ComputeNanos() + r.pass2ComputeNanos() + r.driverLossNanos() + (tb - ta);
                 log.step(step, order.epochOf(step), r.parts(), u, tEnd - t0, compute,

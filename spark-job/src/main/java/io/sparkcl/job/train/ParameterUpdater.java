@@ -6,6 +6,7 @@ import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.optim.AdamW;
 import io.sparkcl.model.optim.GradientClipping;
 import io.sparkcl.model.optim.LearningRateSchedule;
+import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -74,8 +75,8 @@ public final class ParameterUpdater implements Checkpointable {
     }
 
     /** A copy of the current parameters as the broadcast carries them (no {@code float[]} in between). */
-    public FlatParams snapshot() {
-        return FlatParams.of(params);
+    public FlatParams snapshot(Broadcast<?> anchor) {
+        return FlatParams.stored(params, anchor);
     }
 
     /** A copy of the current parameters. */

@@ -1,5 +1,6 @@
 package io.sparkcl.job.train.exec;
 
+import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -8,20 +9,53 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /**
  * A snapshot of flat float parameters as little-endian bytes: what the parameter broadcast carries. Java
  * serialisation (Spark's torrent broadcast pieces) writes a {@code byte[]} in bulk but a {@code float[]} float by
  * float, and an executor copies the bytes straight into its encoder's native buffer ({@link #copyInto}), with no
  * {@code float[]} in between on either side.
+ *
+ * <p>The training step's parameters, new every step, take the {@linkplain #stored stored} form: the bytes stay in
+ * the driver's block manager ({@link BroadcastBlocks}) and the broadcast carries only where they are, so Spark
+ * does not serialise, checksum and register them in pieces; an executor reads them in place (local master) or
+ * fetches them once per version.
  */
 public final class FlatParams implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    private static final String FIELD = "sparkclparams";
 
+    /** The values (inline form), or null. */
     private final byte[] littleEndian;
+    /** Where the driver keeps the values (stored form), or null. (Named to sort before the values: Java
+     * serialisation writes object fields by name, so the inline form's wire still ends with the floats.) */
+    private final BroadcastBlocks.Stored block;
+
+    private FlatParams(byte[] littleEndian, BroadcastBlocks.Stored stored) {
+        this.littleEndian = littleEndian;
+        this.block = stored;
+    }
 
     private FlatParams(byte[] littleEndian) {
-        this.littleEndian = littleEndian;
+        this(littleEndian, null);
+    }
+
+    /**
+     * Driver side: the values of {@code flat} kept in the driver's block manager under {@code anchor} (destroying it
+     * frees them); inline ({@link #of(INDArray)}) when the block manager cannot keep them or {@code flat} is not a
+     * whole flat FLOAT array.
+     */
+    public static FlatParams stored(INDArray flat, Broadcast<?> anchor) {
+        long bytes = 4 * flat.length();
+        if (bytes > Integer.MAX_VALUE || !HostFloats.isWholeFloat(flat)) {
+            return of(flat);
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(HostFloats.read(flat));
+        Reference.reachabilityFence(flat);
+        BroadcastBlocks.Stored s = BroadcastBlocks.put(anchor, FIELD, buffer);
+        return s != null ? new FlatParams(null, s) : of(flat);
     }
 
     /** A copy of the values of a flat array (as floats: another type or a view is converted first). */
@@ -48,12 +82,25 @@ public final class FlatParams implements Serializable {
         return new byte[(int) values * 4];
     }
 
+    private static FloatBuffer floats(ByteBuffer bytes) {
+        return bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
     private static FloatBuffer floats(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        return floats(ByteBuffer.wrap(bytes));
+    }
+
+    /** Runs {@code reader} on the values (in place; a stored form's block stays locked meanwhile). */
+    private void read(Consumer<FloatBuffer> reader) {
+        if (block == null) {
+            reader.accept(floats(littleEndian));
+        } else {
+            BroadcastBlocks.read(block, bytes -> reader.accept(floats(bytes)));
+        }
     }
 
     public int length() {
-        return littleEndian.length / 4;
+        return (block == null ? littleEndian.length : block.bytes()) / 4;
     }
 
     /** Overwrites every value of {@code target} (a flat FLOAT array of the same length) with these. */
@@ -63,7 +110,7 @@ public final class FlatParams implements Serializable {
                     + length());
         }
         FloatBuffer out = HostFloats.writable(target);
-        out.put(floats(littleEndian));
+        read(out::put);
         HostFloats.flush(target, out);
         Reference.reachabilityFence(target);
     }
@@ -71,7 +118,7 @@ public final class FlatParams implements Serializable {
     /** The values as a new array. */
     public float[] toFloats() {
         float[] out = new float[length()];
-        floats(littleEndian).get(out);
+        read(values -> values.get(out));
         return out;
     }
 }

@@ -41,7 +41,7 @@ import java.util.Map;
  *       except for pass 1's last micro-batch, whose activations it kept; adds its local cross-entropy part
  *       (normalised by B so the shards add up) to the received feature gradients and runs backward;
  *       each task leaves its parameter gradient (the word embeddings' as touched rows, {@link RowSparseGradient})
- *       in its executor's block manager ({@link GradientBlocks}) and the driver sums them in partition order.</li>
+ *       in its executor's block manager ({@link BroadcastBlocks}) and the driver sums them in partition order.</li>
  * </ol>
  * Tasks are pure functions of (parameters, step, rows): Spark retries are safe (kept activations only spare a
  * recompute). Memory on an executor is one micro-batch of activations per task (and one kept per partition
@@ -105,7 +105,7 @@ public final class GradientCachingStep {
     public static final class GradPartial implements Serializable {
         public RowSparseGradient grad;
         /** Where a task left {@link #grad} instead of sending it (then {@code grad} is null on the driver). */
-        GradientBlocks.Stored stored;
+        BroadcastBlocks.Stored stored;
         /** Sum of the shards' unweighted CE parts (each already divided by the global batch size). */
         public double ceLoss;
         public long rows;
@@ -127,7 +127,7 @@ public final class GradientCachingStep {
         /** Adds (or writes, {@code overwrite}) this shard's gradient, sent or stored, into {@code flat}. */
         void gradientInto(INDArray flat, boolean overwrite) {
             if (stored != null) {
-                GradientBlocks.addInto(stored, flat, overwrite);
+                BroadcastBlocks.addGradientInto(stored, flat, overwrite);
             } else {
                 grad.addInto(flat, overwrite);
             }
@@ -205,7 +205,7 @@ public final class GradientCachingStep {
 
     /**
      * Pass 2 and the sum of its gradients, in partition order. A task leaves its gradient in its executor's block
-     * manager ({@link GradientBlocks}) and returns a small handle; the driver reads the blocks and removes them
+     * manager ({@link BroadcastBlocks}) and returns a small handle; the driver reads the blocks and removes them
      * with the step's context. A block lost with its executor after its task finished makes the pass run again
      * (tasks are pure functions of the step: same result).
      */
@@ -225,12 +225,12 @@ public final class GradientCachingStep {
                 }
                 sum.sumNanos = System.nanoTime() - ts;
                 return sum;
-            } catch (GradientBlocks.Lost e) {
+            } catch (BroadcastBlocks.Lost e) {
                 if (attempt == MAX_PASS2_ATTEMPTS) {
                     throw e;
                 }
             } finally {
-                GradientBlocks.release(c2);
+                BroadcastBlocks.release(c2);
             }
         }
     }
@@ -453,7 +453,7 @@ public final class GradientCachingStep {
             out.maxPayloadBytes = out.grad.payloadBytes();
             out.keptForwards = keptForwards;
             faults.afterShardGradient(c.step(), out);
-            out.stored = GradientBlocks.store(ctx, out.grad);
+            out.stored = BroadcastBlocks.storeGradient(ctx, out.grad);
             if (out.stored != null) {
                 out.grad = null; // the driver reads it from the block
             }

@@ -4,20 +4,31 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * The current flat parameters as a Spark broadcast ({@link FlatParams}: bytes, serialised in bulk), with a fresh
- * random id per version: executors keep their cached encoder while the id is unchanged ({@link ExecutorModels}).
+ * The current flat parameters as a Spark broadcast with a fresh random id per version: executors keep their cached
+ * encoder while the id is unchanged ({@link ExecutorModels}). The values stay in the driver's block manager under
+ * a small anchor broadcast ({@link FlatParams#stored}); the broadcast itself carries only where they are.
  */
 public final class ParamsBroadcast implements AutoCloseable {
     private final JavaSparkContext jsc;
+    /** The parameters' snapshot, kept under the given anchor (what {@code ParameterUpdater.snapshot} does). */
+    private final Function<Broadcast<?>, FlatParams> snapshot;
+    private Broadcast<String> anchor;
     private Broadcast<FlatParams> current;
     private long version;
 
-    public ParamsBroadcast(JavaSparkContext jsc, FlatParams params) {
+    public ParamsBroadcast(JavaSparkContext jsc, Function<Broadcast<?>, FlatParams> snapshot) {
         this.jsc = jsc;
-        this.current = jsc.broadcast(params);
-        this.version = UUID.randomUUID().getMostSignificantBits();
+        this.snapshot = snapshot;
+        publish();
+    }
+
+    private void publish() {
+        anchor = jsc.broadcast("sparkcl parameters");
+        current = jsc.broadcast(snapshot.apply(anchor));
+        version = UUID.randomUUID().getMostSignificantBits();
     }
 
     public Broadcast<FlatParams> value() {
@@ -28,16 +39,15 @@ public final class ParamsBroadcast implements AutoCloseable {
         return version;
     }
 
-    /** Broadcasts new parameters and drops the previous ones from the executors. */
-    public void replace(FlatParams params) {
-        Broadcast<FlatParams> next = jsc.broadcast(params);
-        current.unpersist(false);
-        current = next;
-        version = UUID.randomUUID().getMostSignificantBits();
+    /** Broadcasts the new parameters and removes the previous ones everywhere (no job uses them any more). */
+    public void replace() {
+        close();
+        publish();
     }
 
     @Override
     public void close() {
-        current.unpersist(false);
+        current.destroy();
+        BroadcastBlocks.release(anchor);
     }
 }

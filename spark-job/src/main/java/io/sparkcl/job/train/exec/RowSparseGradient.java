@@ -17,7 +17,7 @@ import java.util.BitSet;
  * parameters) is kept as the rows a batch touched: a shard's gradient is zero on every other row of that
  * table, so sending only the touched rows loses nothing. Everything outside the table is dense.
  *
- * <p>It lives in one little-endian buffer, what the executor stores and the driver reads ({@link GradientBlocks}):
+ * <p>It lives in one little-endian buffer, what the executor stores and the driver reads ({@link BroadcastBlocks}):
  * a header (table offset, rows, width, flat length, dense length, touched rows: 32 bytes), the touched row ids
  * (ascending), the values outside the table ([0, table start) then [table end, length)), the touched rows' values
  * (row-major). Packing is one copy out of the encoder's gradient; the driver adds the buffers straight into its

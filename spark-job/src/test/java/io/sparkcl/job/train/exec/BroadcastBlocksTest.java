@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Pass-2 gradients handed over through the block manager: stored by tasks, summed on the driver exactly as the
  * dense gradients, and all removed with the step's context, a failed attempt's block included.
  */
-class GradientBlocksTest {
+class BroadcastBlocksTest {
     private static final int LENGTH = 1000;
     private static final int TABLE_OFFSET = 100;
     private static final int TABLE_ROWS = 50;
@@ -73,9 +73,9 @@ class GradientBlocksTest {
     @Test
     void storedGradientsSumLikeTheDenseOnesAndAreAllRemovedWithTheStep() throws InterruptedException {
         Broadcast<String> step = jsc.broadcast("step context");
-        List<GradientBlocks.Stored> stored = jsc.parallelize(List.of(0, 1), 2).mapPartitions(it -> {
+        List<BroadcastBlocks.Stored> stored = jsc.parallelize(List.of(0, 1), 2).mapPartitions(it -> {
             int p = it.next();
-            GradientBlocks.Stored s = GradientBlocks.store(step,
+            BroadcastBlocks.Stored s = BroadcastBlocks.storeGradient(step,
                     RowSparseGradient.of(shardGradient(p), TABLE_OFFSET, TABLE_ROWS, WIDTH, touched(p)));
             if (p == 0 && TaskContext.get().attemptNumber() == 0) {
                 throw new IllegalStateException("injected: the first attempt fails after storing its gradient");
@@ -86,18 +86,18 @@ class GradientBlocksTest {
         INDArray sum = Nd4j.rand(DataType.FLOAT, LENGTH); // overwritten by the first shard
         for (int p = 0; p < stored.size(); p++) {
             assertNotNull(stored.get(p), "the block manager must keep a small gradient");
-            GradientBlocks.addInto(stored.get(p), sum, p == 0);
+            BroadcastBlocks.addGradientInto(stored.get(p), sum, p == 0);
         }
         assertArrayEquals(shardGradient(0).add(shardGradient(1)).data().asFloat(), sum.data().asFloat());
         assertEquals(3, gradientBlocks().size(), "two results and the failed attempt's block until the step ends");
 
-        GradientBlocks.release(step);
+        BroadcastBlocks.release(step);
         long deadline = System.nanoTime() + 20_000_000_000L; // removal is asynchronous
         while (!gradientBlocks().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertEquals(List.of(), gradientBlocks(), "no gradient block may outlive its step");
-        assertThrows(GradientBlocks.Lost.class, () -> GradientBlocks.addInto(stored.get(0), sum, false),
+        assertThrows(BroadcastBlocks.Lost.class, () -> BroadcastBlocks.addGradientInto(stored.get(0), sum, false),
                 "a removed block is reported as lost (the pass then runs again)");
     }
 
@@ -105,10 +105,59 @@ class GradientBlocksTest {
     void outsideATaskNothingIsStored() {
         Broadcast<String> step = jsc.broadcast("step context");
         try {
-            assertNull(GradientBlocks.store(step,
+            assertNull(BroadcastBlocks.storeGradient(step,
                     RowSparseGradient.of(shardGradient(0), TABLE_OFFSET, TABLE_ROWS, WIDTH, touched(0))));
         } finally {
-            GradientBlocks.release(step);
+            BroadcastBlocks.release(step);
+        }
+    }
+
+    @Test
+    void parametersStayInTheDriversBlockManagerAndTasksReadThemBitForBit() throws InterruptedException {
+        float[] values = new float[10_001];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.cos(0.37 * i) * (i % 7 == 0 ? 1e-30f : 3f);
+        }
+        INDArray live = Nd4j.createFromArray(values);
+        ParamsBroadcast params = new ParamsBroadcast(jsc, anchor -> FlatParams.stored(live, anchor));
+        Broadcast<FlatParams> first = params.value();
+        assertEquals(1, blocks("sparkclparams").size(), "the values are a block, not the broadcast's pieces");
+        List<float[]> seen = jsc.parallelize(List.of(0, 1), 2).map(p -> {
+            INDArray target = Nd4j.rand(DataType.FLOAT, values.length);
+            first.value().copyInto(target);
+            return target.data().asFloat();
+        }).collect();
+        for (float[] s : seen) {
+            assertArrayEquals(values, s);
+        }
+
+        live.muli(2);
+        params.replace();
+        assertArrayEquals(live.data().asFloat(), params.value().value().toFloats());
+        params.close();
+        long deadline = System.nanoTime() + 20_000_000_000L; // removal is asynchronous
+        while (!blocks("sparkclparams").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), blocks("sparkclparams"), "replaced and closed parameters leave no block behind");
+    }
+
+    /** Blocks anywhere whose field starts with {@code field}. */
+    private static List<BlockId> blocks(String field) {
+        return scala.collection.JavaConverters.seqAsJavaList(
+                SparkEnv.get().blockManager().master().getMatchingBlockIds(new HasField(field), true));
+    }
+
+    private static final class HasField extends AbstractFunction1<BlockId, Object> implements Serializable {
+        private final String field;
+
+        HasField(String field) {
+            this.field = field;
+        }
+
+        @Override
+        public Object apply(BlockId id) {
+            return id instanceof org.apache.spark.storage.BroadcastBlockId b && b.field().startsWith(field);
         }
     }
 
@@ -121,7 +170,7 @@ class GradientBlocksTest {
     private static final class IsGradient extends AbstractFunction1<BlockId, Object> implements Serializable {
         @Override
         public Object apply(BlockId id) {
-            return GradientBlocks.isGradient(id);
+            return BroadcastBlocks.isGradient(id);
         }
     }
 }
