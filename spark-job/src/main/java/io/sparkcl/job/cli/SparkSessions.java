@@ -68,11 +68,12 @@ public final class SparkSessions {
     static final String LOOPBACK = "127.0.0.1";
 
     /**
-     * Defaults for the exact trainer's per-step traffic (spark-job/README-training.md, "Per-step overhead"): a
-     * pass-2 task's gradient (≈ 45 MB for MiniLM) returns in the task's status message instead of being stored in
-     * the executor's block manager and fetched from there (Spark caps this at {@code spark.rpc.message.maxSize},
-     * 128 MiB, and sends larger results the block-manager way); the parameters broadcast every step (floats,
-     * almost incompressible) are not LZ4-compressed, which cost about a third of a broadcast's CPU time.
+     * Defaults for the job's bulk traffic (spark-job/README-training.md, "Spark settings of the step"). The exact
+     * step hands its gradients and parameters over as blocks ({@code exec/BroadcastBlocks}); a gradient the block
+     * manager cannot keep (≈ 45 MB for MiniLM) returns in the task's status message instead of being stored and
+     * fetched the indirect-result way (Spark caps this at {@code spark.rpc.message.maxSize}, 128 MiB); parameters
+     * that go through a torrent broadcast (evaluation, prediction, the shared mode) are not LZ4-compressed (floats,
+     * almost incompressible: compression cost about a third of a broadcast's CPU time).
      */
     static final Map<String, String> TRAINING_STEP_DEFAULTS = Map.of(
             "spark.task.maxDirectResultSize", "120m",

@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * The parameter server's update, on the driver: the one copy of the parameters and the one optimizer state.
@@ -74,9 +75,9 @@ public final class ParameterUpdater implements Checkpointable {
         return Nd4j.create(params.dataType(), params.length());
     }
 
-    /** A copy of the current parameters as the broadcast carries them (no {@code float[]} in between). */
-    public FlatParams snapshot(Broadcast<?> anchor) {
-        return FlatParams.stored(params, anchor);
+    /** The current parameters for the broadcast: written into {@code buffer}, kept under {@code anchor} ({@link FlatParams#stored}). */
+    public FlatParams snapshot(Broadcast<?> anchor, ByteBuffer buffer) {
+        return FlatParams.stored(params, anchor, buffer);
     }
 
     /** A copy of the current parameters. */

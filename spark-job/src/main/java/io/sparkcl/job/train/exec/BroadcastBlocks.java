@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * of task results and torrent broadcasts. Spark copies a task result about five times on its way (value and
  * result into chunked buffers, one status message, chunks again and the value's deserialisation on the driver),
  * and a broadcast serialises, checksums and registers its value in 4 MB pieces, each a humongous array for the G1
- * collector. A block is the bytes as they are, in one direct buffer: read in place when it is in the reader's JVM
+ * collector. A block is the bytes as they are, in one buffer: read in place when it is in the reader's JVM
  * (a local master: one block manager), fetched once from the JVM that holds it otherwise.
  *
  * <p>A block is named after a small broadcast (its "anchor": the step's pass-2 context, the parameters' handle)
@@ -43,8 +43,8 @@ public final class BroadcastBlocks {
     }
 
     /**
-     * Keeps {@code bytes} (a direct buffer at position 0: the block manager owns and frees it from now on) as a block
-     * under {@code anchor}. Returns null when there is no Spark here or the block manager cannot keep it in memory
+     * Keeps {@code bytes} (a heap buffer, position 0 to its limit, not copied: nobody may change it while the block
+     * can be read) as a block under {@code anchor}. Returns null when there is no Spark here or the block manager cannot keep it in memory
      * (then the caller sends the bytes another way).
      */
     static Stored put(Broadcast<?> anchor, String field, ByteBuffer bytes) {

@@ -42,19 +42,20 @@ public final class FlatParams implements Serializable {
     }
 
     /**
-     * Driver side: the values of {@code flat} kept in the driver's block manager under {@code anchor} (destroying it
-     * frees them); inline ({@link #of(INDArray)}) when the block manager cannot keep them or {@code flat} is not a
-     * whole flat FLOAT array.
+     * Driver side: the values of {@code flat} written into {@code buffer} (a heap buffer of at least 4 bytes per value,
+     * reused by the caller once no job reads these values any more) and kept in the driver's block manager under
+     * {@code anchor} (destroying it removes them); inline ({@link #of(INDArray)}) when the block manager cannot keep
+     * them or {@code flat} is not a whole flat FLOAT array.
      */
-    public static FlatParams stored(INDArray flat, Broadcast<?> anchor) {
+    public static FlatParams stored(INDArray flat, Broadcast<?> anchor, ByteBuffer buffer) {
         long bytes = 4 * flat.length();
-        if (bytes > Integer.MAX_VALUE || !HostFloats.isWholeFloat(flat)) {
+        if (bytes > buffer.capacity() || !HostFloats.isWholeFloat(flat)) {
             return of(flat);
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(HostFloats.read(flat));
+        ByteBuffer values = buffer.clear().limit((int) bytes);
+        floats(values.duplicate()).put(HostFloats.read(flat));
         Reference.reachabilityFence(flat);
-        BroadcastBlocks.Stored s = BroadcastBlocks.put(anchor, FIELD, buffer);
+        BroadcastBlocks.Stored s = BroadcastBlocks.put(anchor, FIELD, values);
         return s != null ? new FlatParams(null, s) : of(flat);
     }
 

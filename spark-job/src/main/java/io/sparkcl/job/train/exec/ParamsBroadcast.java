@@ -3,8 +3,8 @@ package io.sparkcl.job.train.exec;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.nio.ByteBuffer;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The current flat parameters as a Spark broadcast with a fresh random id per version: executors keep their cached
@@ -13,21 +13,37 @@ import java.util.function.Function;
  */
 public final class ParamsBroadcast implements AutoCloseable {
     private final JavaSparkContext jsc;
-    /** The parameters' snapshot, kept under the given anchor (what {@code ParameterUpdater.snapshot} does). */
-    private final Function<Broadcast<?>, FlatParams> snapshot;
+    private final Snapshot snapshot;
+    /**
+     * The values' bytes, two buffers used in turn: a version's buffer is written again two versions later, when no
+     * job reads it any more (refilling a fresh buffer every step cost page faults or a humongous allocation).
+     */
+    private final ByteBuffer[] buffers = new ByteBuffer[2];
+    private int published;
     private Broadcast<String> anchor;
     private Broadcast<FlatParams> current;
     private long version;
 
-    public ParamsBroadcast(JavaSparkContext jsc, Function<Broadcast<?>, FlatParams> snapshot) {
+    /** The current parameters written into a buffer and kept under an anchor ({@link FlatParams#stored}). */
+    public interface Snapshot {
+        FlatParams take(Broadcast<?> anchor, ByteBuffer buffer);
+    }
+
+    /** @param numParams the number of parameters ({@code snapshot} writes 4 bytes each) */
+    public ParamsBroadcast(JavaSparkContext jsc, long numParams, Snapshot snapshot) {
         this.jsc = jsc;
         this.snapshot = snapshot;
+        if (numParams <= Integer.MAX_VALUE / 4) {
+            buffers[0] = ByteBuffer.allocate((int) numParams * 4);
+            buffers[1] = ByteBuffer.allocate((int) numParams * 4);
+        }
         publish();
     }
 
     private void publish() {
         anchor = jsc.broadcast("sparkcl parameters");
-        current = jsc.broadcast(snapshot.apply(anchor));
+        ByteBuffer buffer = buffers[published++ % 2];
+        current = jsc.broadcast(snapshot.take(anchor, buffer == null ? ByteBuffer.allocate(0) : buffer));
         version = UUID.randomUUID().getMostSignificantBits();
     }
 

@@ -119,27 +119,37 @@ class BroadcastBlocksTest {
             values[i] = (float) Math.cos(0.37 * i) * (i % 7 == 0 ? 1e-30f : 3f);
         }
         INDArray live = Nd4j.createFromArray(values);
-        ParamsBroadcast params = new ParamsBroadcast(jsc, anchor -> FlatParams.stored(live, anchor));
+        ParamsBroadcast params = new ParamsBroadcast(jsc, values.length,
+                (anchor, buffer) -> FlatParams.stored(live, anchor, buffer));
         Broadcast<FlatParams> first = params.value();
         assertEquals(1, blocks("sparkclparams").size(), "the values are a block, not the broadcast's pieces");
-        List<float[]> seen = jsc.parallelize(List.of(0, 1), 2).map(p -> {
-            INDArray target = Nd4j.rand(DataType.FLOAT, values.length);
-            first.value().copyInto(target);
-            return target.data().asFloat();
-        }).collect();
-        for (float[] s : seen) {
+        for (float[] s : readInTasks(first, values.length)) {
             assertArrayEquals(values, s);
         }
 
         live.muli(2);
         params.replace();
         assertArrayEquals(live.data().asFloat(), params.value().value().toFloats());
+        live.addi(1);
+        params.replace(); // into the first version's buffer again
+        for (float[] s : readInTasks(params.value(), values.length)) {
+            assertArrayEquals(live.data().asFloat(), s);
+        }
         params.close();
         long deadline = System.nanoTime() + 20_000_000_000L; // removal is asynchronous
         while (!blocks("sparkclparams").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertEquals(List.of(), blocks("sparkclparams"), "replaced and closed parameters leave no block behind");
+    }
+
+    /** What two tasks copy out of the parameters into their own arrays. */
+    private static List<float[]> readInTasks(Broadcast<FlatParams> params, int length) {
+        return jsc.parallelize(List.of(0, 1), 2).map(p -> {
+            INDArray target = Nd4j.rand(DataType.FLOAT, length);
+            params.value().copyInto(target);
+            return target.data().asFloat();
+        }).collect();
     }
 
     /** Blocks anywhere whose field starts with {@code field}. */
