@@ -98,9 +98,8 @@ public final class GradientCachingStep {
     }
 
     /**
-     * A partial sum of parameter gradients: a task's shard, or the driver's running sum. Mutable on purpose:
-     * {@link #add} sums into this object, which avoids allocating a gradient-sized array per merge.
-     * {@code grad == null} is the zero element.
+     * A pass-2 task's shard (its gradient sent in {@link #grad} or left as a block, {@link #stored}) or, on the
+     * driver, the sum of the shards' figures. Mutable on purpose: {@link #add} sums into this object.
      */
     public static final class GradPartial implements Serializable {
         public RowSparseGradient grad;
