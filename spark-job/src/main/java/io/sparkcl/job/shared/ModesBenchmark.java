@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code sparkcl bench modes}: the exact and the shared mode on the loopback standalone cluster (master and N
  * workers on 127.0.0.1, one executor JVM each), with the same training options, data and number of examples.
- * Reports sequences/s, the bytes each executor sends per global-batch step (Spark task results: the exact mode's
- * gradients, the shared mode's end-of-epoch parameter collection; and the shared mode's Aeron traffic) and the
+ * Reports sequences/s, the bytes each executor sends per global-batch step through Spark (task results plus the
+ * exact mode's gradient blocks, {@code grad_bytes_sent} in metrics.jsonl; the shared mode's end-of-epoch parameter
+ * collection) and through the shared mode's Aeron transport, and the
  * final test accuracy. Bench options: {@code --workers N} (2), {@code --worker-memory M} (2g), {@code --out DIR}
  * (runs' folders; default a temporary folder); every other {@code --option value} is a train option for both runs
  * ({@code --mode} excepted).
@@ -40,7 +41,7 @@ public final class ModesBenchmark {
     }
 
     /** One mode's figures. */
-    record Figures(String mode, long steps, double seconds, double sequencesPerSecond, double sparkResultBytesPerStep,
+    record Figures(String mode, long steps, double seconds, double sequencesPerSecond, double sparkBytesPerStep,
                    double aeronBytesPerStep, double testAccuracy) {
     }
 
@@ -118,27 +119,34 @@ public final class ModesBenchmark {
             spark.stop();
         }
         long aeron = 0;
+        long gradientBlocks = 0;
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
-            JsonNode n = json.readTree(line).get("aeron_bytes_sent");
-            aeron += n == null ? 0 : Math.max(0, n.asLong());
+            JsonNode row = json.readTree(line);
+            aeron += nonNegative(row.get("aeron_bytes_sent"));
+            // the exact mode's gradients travel as block-manager blocks, not in the (small) task results
+            gradientBlocks += nonNegative(row.get("grad_bytes_sent"));
         }
         EvalMetrics test = s.finalEval().get("test");
         double perStepPerExecutor = (double) Math.max(1, s.steps()) * workers;
-        return new Figures(mode, s.steps(), s.seconds(), s.sequencesPerSecond(), resultBytes.get() / perStepPerExecutor,
+        return new Figures(mode, s.steps(), s.seconds(), s.sequencesPerSecond(), (resultBytes.get() + gradientBlocks) / perStepPerExecutor,
                 aeron / perStepPerExecutor, test == null ? Double.NaN : test.accuracy());
+    }
+
+    private static long nonNegative(JsonNode n) {
+        return n == null ? 0 : Math.max(0, n.asLong());
     }
 
     private static void report(PrintStream out, int workers, String memory, List<Figures> figures) {
         out.printf(Locale.ROOT, "bench modes: loopback standalone cluster, %d workers (1 core, %s each), same options"
                 + " and data for both modes%n", workers, memory);
         out.printf(Locale.ROOT, "  %-7s %6s %9s %9s %22s %22s %10s%n", "mode", "steps", "seconds", "seq/s",
-                "task-result B/step/ex", "aeron B/step/ex", "test acc");
+                "spark B/step/ex", "aeron B/step/ex", "test acc");
         for (Figures f : figures) {
             out.printf(Locale.ROOT, "  %-7s %6d %9.1f %9.2f %22.0f %22.0f %10.4f%n", f.mode(), f.steps(), f.seconds(),
-                    f.sequencesPerSecond(), f.sparkResultBytesPerStep(), f.aeronBytesPerStep(), f.testAccuracy());
+                    f.sequencesPerSecond(), f.sparkBytesPerStep(), f.aeronBytesPerStep(), f.testAccuracy());
         }
-        out.println("  (seq/s: training only; bytes per global-batch step and executor; the task results include the"
-                + " evaluation's, which are small)");
+        out.println("  (seq/s: training only; bytes per global-batch step and executor; spark = task results plus the"
+                + " exact mode's gradient blocks; the task results include the evaluation's, which are small)");
     }
 }

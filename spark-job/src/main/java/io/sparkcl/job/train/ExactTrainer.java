@@ -92,6 +92,7 @@ public final class ExactTrainer implements Trainer {
         t.put("grad_unpack_ms", r.sumNanos() / 1e6);
         t.put("broadcast_ms", broadcastNanos / 1e6);
         t.put("grad_bytes_per_task", r.gradBytes());
+        t.put("grad_bytes_sent", r.gradBytesAllTasks());
         t.put("kept_forwards", r.keptForwards());
         return t;
     }

@@ -55,7 +55,15 @@ class TrainJobTest {
         assertEquals("carved from the training split", data.get("dev_source"));
         assertEquals(339, ((Number) data.get("dev_rows")).intValue());
         assertEquals(0, ((Number) data.get("bad_rows")).intValue());
-        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(3, metrics.size());
+        for (String line : metrics) {
+            Map<String, Object> m = json.readValue(line, Map.class);
+            long perTask = ((Number) m.get("grad_bytes_per_task")).longValue();
+            long sent = ((Number) m.get("grad_bytes_sent")).longValue();
+            // 2 partitions: the step's traffic is both tasks' gradients, the largest of them at least once
+            assertTrue(perTask > 0 && sent >= perTask && sent <= 2 * perTask, line);
+        }
         Map<String, Object> s = json.readValue(out.resolve("summary.json").toFile(), Map.class);
         double acc = ((Number) ((Map<String, Object>) ((Map<String, Object>) s.get("final_eval")).get("test"))
                 .get("accuracy")).doubleValue();

@@ -114,6 +114,8 @@ public final class GradientCachingStep {
         public long maxLoadNanos;
         /** Largest gradient a task sent (bytes of values). */
         public long maxPayloadBytes;
+        /** All tasks' gradients (bytes of values): the step's gradient traffic to the driver. */
+        public long sumPayloadBytes;
         /** Micro-batches whose pass-1 forward pass 2 reused instead of recomputing it. */
         public long keptForwards;
         /** Driver: time spent adding the shards' gradients into the dense gradient. */
@@ -140,6 +142,7 @@ public final class GradientCachingStep {
             sumComputeNanos += o.sumComputeNanos;
             maxLoadNanos = Math.max(maxLoadNanos, o.maxLoadNanos);
             maxPayloadBytes = Math.max(maxPayloadBytes, o.maxPayloadBytes);
+            sumPayloadBytes += o.sumPayloadBytes;
             keptForwards += o.keptForwards;
             return this;
         }
@@ -153,11 +156,13 @@ public final class GradientCachingStep {
      *
      * @param sumNanos     the driver's time adding the tasks' gradients into the dense gradient
      * @param gradBytes    the largest gradient one task sent to the aggregation (bytes of values)
+     * @param gradBytesAllTasks the gradients of all the step's tasks (bytes of values)
      * @param keptForwards micro-batches whose pass-1 forward pass 2 reused
      */
     public record StepResult(long sumNanos, ObjectiveParts parts, long pass1ComputeNanos,
                              long pass2ComputeNanos, long driverLossNanos, long pass1WallNanos, long pass2WallNanos,
-                             long loadNanos, long gradBytes, long keptForwards, long wallNanos) {
+                             long loadNanos, long gradBytes, long gradBytesAllTasks, long keptForwards,
+                             long wallNanos) {
     }
 
     /**
@@ -199,7 +204,7 @@ public final class GradientCachingStep {
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
         long end = System.nanoTime();
         return new StepResult(sum.sumNanos, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
-                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.keptForwards, end - t0);
+                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards, end - t0);
     }
 
     /**
@@ -450,6 +455,7 @@ public final class GradientCachingStep {
             out.sumComputeNanos = out.maxComputeNanos;
             out.maxLoadNanos = lease.loadNanos();
             out.maxPayloadBytes = out.grad.payloadBytes();
+            out.sumPayloadBytes = out.maxPayloadBytes;
             out.keptForwards = keptForwards;
             faults.afterShardGradient(c.step(), out);
             out.stored = BroadcastBlocks.storeGradient(ctx, out.grad);
