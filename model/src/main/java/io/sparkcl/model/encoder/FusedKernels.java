@@ -1,6 +1,7 @@
 package io.sparkcl.model.encoder;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -386,8 +387,7 @@ final class FusedKernels implements EncoderKernels {
     /**
      * OpenBLAS called directly on the row-major buffers (same kernels and results as {@code Nd4j.gemm}, which passes
      * c-order arrays to the column-major interface as the transposed product and runs these shapes a few per cent
-     * slower), in row bands over the fork-join pool ({@link SplitGemm}); arrays that are not row-major with unit
-     * column stride go through ND4J.
+     * slower); arrays that are not row-major with unit column stride go through ND4J.
      */
     @Override
     public void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double alpha, double beta) {
@@ -403,12 +403,16 @@ final class FusedKernels implements EncoderKernels {
                     + (ta ? "^T" : "") + " x " + Arrays.toString(b.shape()) + (tb ? "^T" : "") + " -> "
                     + Arrays.toString(c.shape()));
         }
-        SplitGemm.sgemm(ta, tb, m, n, k, (float) alpha, ptr(a), (int) a.stride(0), ptr(b), (int) b.stride(0),
-                (float) beta, ptr(c), (int) c.stride(0));
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(ta), op(tb), m, n, k, (float) alpha, ptr(a),
+                (int) a.stride(0), ptr(b), (int) b.stride(0), (float) beta, ptr(c), (int) c.stride(0));
     }
 
     private static boolean rowMajor(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.stride(1) == 1 && a.stride(0) >= a.size(1);
+    }
+
+    private static int op(boolean transpose) {
+        return transpose ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     }
 
     @Override
@@ -444,7 +448,8 @@ final class FusedKernels implements EncoderKernels {
     /** Row-major C[m, n] = alpha op(A) op(B) + beta C with explicit leading dimensions (views into larger rows). */
     private static void sgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, FloatPointer a, int lda,
                               FloatPointer b, int ldb, FloatPointer c, int ldc) {
-        SplitGemm.sgemm(ta, tb, m, n, k, (float) alpha, a, lda, b, ldb, 0f, c, ldc);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(ta), op(tb), m, n, k, (float) alpha, a, lda, b,
+                ldb, 0f, c, ldc);
     }
 
     /*
