@@ -148,11 +148,13 @@ public final class EncoderBenchmark {
             for (int i = 0; i <= o.steps(); i++) {
                 boolean timed = i > 0; // the first round warms up
                 if (onnx != null) {
+                    settle();
                     double s = onnx.runOnce();
                     if (timed) {
                         ort.add(s);
                     }
                 }
+                settle();
                 long t0 = System.nanoTime();
                 model.forward(batch, false);
                 if (timed) {
@@ -160,6 +162,7 @@ public final class EncoderBenchmark {
                 }
                 model.setProfile(timed ? profile : null);
                 loop.profile = timed ? profile : null;
+                settle();
                 t0 = System.nanoTime();
                 loop.step(mem);
                 if (timed) {
@@ -193,6 +196,7 @@ public final class EncoderBenchmark {
         out.printf(Locale.ROOT, "  %-48s %8.1f ms%n", "total profiled", total / 1e6 / o.steps());
         EncoderProfile inference = new EncoderProfile();
         model.setProfile(inference);
+        settle();
         model.forward(batch, false);
         model.setProfile(null);
         out.println("profile of one inference forward (after the timed rounds), by block and by kernel:");
@@ -217,6 +221,21 @@ public final class EncoderBenchmark {
                 ortSeconds > 0 ? fwdSeconds / ortSeconds : Double.NaN);
         double ratio = ortSeconds > 0 ? trainSeconds / (3 * ortSeconds) : Double.NaN;
         out.printf(Locale.ROOT, "train_step_vs_3x_onnxruntime_forward: %.3f%n", ratio);
+    }
+
+    private static final long SETTLE_MILLIS = 300;
+
+    /**
+     * Waits until the previous phase's idle worker threads have gone to sleep: OpenBLAS's and onnxruntime's workers
+     * spin for a while after a call (OpenBLAS about 2^28 cycles, ~0.1 s), which would take a core from whichever
+     * engine is timed next.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void printProfile(PrintStream out, Map<String, Long> nanos, long total, int steps) {

@@ -37,15 +37,20 @@ final class DropoutMasks {
 
     /**
      * mask[o + i] = kept(counter base + i) ? scale : 0 for i in [0, count), base even: the two lanes of a counter pair
-     * (c, c + 1) come from one 64-bit hash of c/2 (low half for even c, high half for odd c), computed once.
+     * (c, c + 1) come from one 64-bit hash of c/2 (low half for even c, high half for odd c), computed once. The
+     * hashes go through {@code hashes} first: that loop has no branch and no store to the mask, so C2 vectorises it.
      */
-    private static void fill(long key, long base, int count, long threshold, float scale, float[] mask, int o) {
-        for (int i = 0; i < count; i += 2) {
-            long r = mix64(key + ((base + i) >>> 1) * GOLDEN);
-            mask[o + i] = (r & 0xFFFFFFFFL) >= threshold ? scale : 0f;
-            if (i + 1 < count) {
-                mask[o + i + 1] = (r >>> 32) >= threshold ? scale : 0f;
-            }
+    private static void fill(long key, long base, int count, long threshold, float scale, float[] mask, int o,
+                             long[] hashes) {
+        int pairs = (count + 1) >>> 1;
+        long first = base >>> 1;
+        for (int i = 0; i < pairs; i++) {
+            hashes[i] = mix64(key + (first + i) * GOLDEN);
+        }
+        for (int i = 0; i < count; i++) {
+            long r = hashes[i >>> 1];
+            long lane = (i & 1) == 0 ? r & 0xFFFFFFFFL : r >>> 32;
+            mask[o + i] = lane >= threshold ? scale : 0f;
         }
     }
 
@@ -53,40 +58,48 @@ final class DropoutMasks {
         return (long) Math.floor(p * 4294967296.0);
     }
 
-    /**
-     * The mask [n*T, width] (c order) of a hidden-state site: entry (row i, token t, unit j) uses counter t*width + j,
-     * independent of T.
-     */
-    static float[] hidden(long[] seeds, int t, int width, int layer, int site, double p) {
-        final long thr = threshold(p);
-        final float scale = (float) (1.0 / (1.0 - p));
-        final int perRow = t * width;
-        float[] mask = new float[seeds.length * perRow];
-        IntStream.range(0, seeds.length).parallel().forEach(i -> {
-            long key = siteKey(seeds[i], layer, site);
-            fill(key, 0, perRow, thr, scale, mask, i * perRow);
-        });
-        return mask;
+    /** Scratch for {@link #hiddenRow}/{@link #attentionBlock} of up to {@code entries} mask entries. */
+    static long[] hashScratch(int entries) {
+        return new long[(entries + 1) >>> 1];
     }
 
     /**
-     * The mask [n*H, T, T] of the attention probabilities: entry (row i, head h, query q, key k) uses counter
-     * (h, q, k) packed in 21-bit fields, independent of T.
+     * The hidden-state mask of one batch row (T*width entries, c order) into mask[o...]: entry (token t, unit j) uses
+     * counter t*width + j, independent of T.
      */
-    static float[] attention(long[] seeds, int heads, int t, int layer, double p) {
-        final long thr = threshold(p);
-        final float scale = (float) (1.0 / (1.0 - p));
-        final int perRow = heads * t * t;
+    static void hiddenRow(long seed, int t, int width, int layer, int site, double p, float[] mask, int o,
+                          long[] hashes) {
+        fill(siteKey(seed, layer, site), 0, t * width, threshold(p), (float) (1.0 / (1.0 - p)), mask, o, hashes);
+    }
+
+    /**
+     * The attention-probability mask [T, T] of one batch row and head into mask[o...]: entry (query q, key k) uses
+     * counter (head, q, k) packed in 21-bit fields, independent of T.
+     */
+    static void attentionBlock(long seed, int head, int t, int layer, double p, float[] mask, int o, long[] hashes) {
+        long key = siteKey(seed, layer, SITE_ATTENTION_PROBS);
+        long thr = threshold(p);
+        float scale = (float) (1.0 / (1.0 - p));
+        for (int q = 0; q < t; q++) {
+            fill(key, ((long) head << (2 * ATT_BITS)) | ((long) q << ATT_BITS), t, thr, scale, mask, o + q * t, hashes);
+        }
+    }
+
+    /** The mask [n*T, width] (c order) of a hidden-state site: {@link #hiddenRow} for each row. */
+    static float[] hidden(long[] seeds, int t, int width, int layer, int site, double p) {
+        final int perRow = t * width;
         float[] mask = new float[seeds.length * perRow];
-        IntStream.range(0, seeds.length * heads).parallel().forEach(ih -> {
-            int i = ih / heads;
-            int h = ih % heads;
-            long key = siteKey(seeds[i], layer, SITE_ATTENTION_PROBS);
-            int o = i * perRow + h * t * t;
-            for (int q = 0; q < t; q++) {
-                fill(key, ((long) h << (2 * ATT_BITS)) | ((long) q << ATT_BITS), t, thr, scale, mask, o + q * t);
-            }
-        });
+        IntStream.range(0, seeds.length).parallel().forEach(i ->
+                hiddenRow(seeds[i], t, width, layer, site, p, mask, i * perRow, hashScratch(perRow)));
+        return mask;
+    }
+
+    /** The mask [n*H, T, T] of the attention probabilities: {@link #attentionBlock} for each (row, head). */
+    static float[] attention(long[] seeds, int heads, int t, int layer, double p) {
+        final int tt = t * t;
+        float[] mask = new float[seeds.length * heads * tt];
+        IntStream.range(0, seeds.length * heads).parallel().forEach(ih ->
+                attentionBlock(seeds[ih / heads], ih % heads, t, layer, p, mask, ih * tt, hashScratch(t)));
         return mask;
     }
 }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -62,21 +63,37 @@ final class FusedKernels implements EncoderKernels {
         }
     }
 
-    /** Copies a host array into a native buffer (one memcpy, no temporary INDArray). */
-    private static void copyInto(float[] src, INDArray dst) {
-        FloatBuffer b = buf(dst).duplicate();
-        b.position(off(dst));
-        b.put(src);
-    }
-
+    /** Masks are made in heap scratch per batch row (or row and head) and written with one bulk put each. */
     @Override
     public void hiddenDropoutMask(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
-        copyInto(DropoutMasks.hidden(seeds, t, width, layer, site, p), mask);
+        final FloatBuffer M = buf(mask);
+        final int o = off(mask);
+        final int perRow = t * width;
+        int[][] ch = chunks(seeds.length);
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] row = new float[perRow];
+            long[] hashes = DropoutMasks.hashScratch(perRow);
+            for (int i = ch[c][0]; i < ch[c][1]; i++) {
+                DropoutMasks.hiddenRow(seeds[i], t, width, layer, site, p, row, 0, hashes);
+                M.put(o + i * perRow, row);
+            }
+        });
     }
 
     @Override
     public void attentionDropoutMask(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
-        copyInto(DropoutMasks.attention(seeds, heads, t, layer, p), mask);
+        final FloatBuffer M = buf(mask);
+        final int o = off(mask);
+        final int tt = t * t;
+        int[][] ch = chunks(seeds.length * heads);
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] block = new float[tt];
+            long[] hashes = DropoutMasks.hashScratch(t);
+            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
+                DropoutMasks.attentionBlock(seeds[blk / heads], blk % heads, t, layer, p, block, 0, hashes);
+                M.put(o + blk * tt, block);
+            }
+        });
     }
 
     @Override
@@ -457,16 +474,12 @@ final class FusedKernels implements EncoderKernels {
         final FloatBuffer M = bufOrNull(probsMask);
         final FloatBuffer D = probsMask == null ? null : buf(probsDropped);
         final int so = off(probs), bo = off(maskBias), mo = off(probsMask), dof = off(probsDropped);
-        int[][] ch = chunks(n * heads);
-        IntStream.range(0, ch.length).parallel().forEach(c -> {
+        forEachHeadBlock(n, heads, t, d, () -> {
             float[] v = new float[tt];
             double[] ex = new double[tt];
             float[] bias = new float[t];
             float[] m = M == null ? null : new float[tt];
-            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
-                int sample = blk / heads;
-                int head = blk % heads;
-                long q = (long) sample * t * ld + (long) head * dh;
+            return (blk, sample, head, q) -> {
                 sgemm(false, true, t, t, dh, scale, at(qkvP, q), ld, at(qkvP, q + d), ld, at(probsP, (long) blk * tt), t);
                 S.get(so + blk * tt, v);
                 B.get(bo + sample * t, bias);
@@ -481,6 +494,29 @@ final class FusedKernels implements EncoderKernels {
                 }
                 sgemm(false, false, t, dh, t, 1.0, at(usedP, (long) blk * tt), t, at(qkvP, q + 2L * d), ld,
                         at(ctxP, (long) sample * t * d + (long) head * dh), d);
+            };
+        });
+    }
+
+    /** One (sample, head) attention block; {@code q} is the offset of its Q columns in the Q/K/V rows. */
+    private interface HeadBlock {
+        void run(int blk, int sample, int head, long q);
+    }
+
+    /**
+     * Runs every (sample, head) block of an [n*T, 3d] Q/K/V layout, in row chunks over the fork-join pool; each chunk
+     * makes its worker (and with it its scratch arrays) once from {@code perChunk}.
+     */
+    private static void forEachHeadBlock(int n, int heads, int t, int d, Supplier<HeadBlock> perChunk) {
+        final long rowQkv = (long) t * 3 * d;
+        final int dh = d / heads;
+        int[][] ch = chunks(n * heads);
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            HeadBlock block = perChunk.get();
+            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
+                int sample = blk / heads;
+                int head = blk % heads;
+                block.run(blk, sample, head, sample * rowQkv + (long) head * dh);
             }
         });
     }
@@ -530,15 +566,11 @@ final class FusedKernels implements EncoderKernels {
         final FloatBuffer M = bufOrNull(probsMask);
         final FloatBuffer G = buf(dScores);
         final int po = off(probs), mo = off(probsMask), go = off(dScores);
-        int[][] ch = chunks(n * heads);
-        IntStream.range(0, ch.length).parallel().forEach(c -> {
+        forEachHeadBlock(n, heads, t, d, () -> {
             float[] g = new float[tt];
             float[] pr = new float[tt];
             float[] m = M == null ? null : new float[tt];
-            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
-                int sample = blk / heads;
-                int head = blk % heads;
-                long q = (long) sample * t * ld + (long) head * dh;
+            return (blk, sample, head, q) -> {
                 FloatPointer dCtx = at(dCtxP, (long) sample * t * d + (long) head * dh);
                 FloatPointer dS = at(dSP, (long) blk * tt);
                 sgemm(true, false, t, dh, t, 1.0, at(usedP, (long) blk * tt), t, dCtx, d, at(dQkvP, q + 2L * d), ld);
@@ -564,7 +596,7 @@ final class FusedKernels implements EncoderKernels {
                 G.put(go + blk * tt, g);
                 sgemm(false, false, t, dh, t, scale, dS, t, at(qkvP, q + d), ld, at(dQkvP, q), ld);
                 sgemm(true, false, t, dh, t, scale, dS, t, at(qkvP, q), ld, at(dQkvP, q + d), ld);
-            }
+            };
         });
         addColumnSums(dQkv, dQkvBias);
     }
