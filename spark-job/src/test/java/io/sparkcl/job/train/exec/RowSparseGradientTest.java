@@ -96,6 +96,44 @@ class RowSparseGradientTest {
     }
 
     @Test
+    void aLargeDenseSumIsSplitOverThreadsAndStaysExact() {
+        // 300k dense values (many chunks: the parallel path) before and after a 1000 × 64 table
+        int width = 64;
+        int tableRows = 1000;
+        long tableOffset = 200_000;
+        int length = (int) tableOffset + tableRows * width + 100_000;
+        java.util.Random random = new java.util.Random(3);
+        INDArray[] shards = new INDArray[3];
+        BitSet[] touched = new BitSet[3];
+        for (int s = 0; s < shards.length; s++) {
+            float[] values = new float[length];
+            touched[s] = new BitSet();
+            for (int i = 0; i < length; i++) {
+                int row = (int) ((i - tableOffset) / width);
+                boolean inTable = i >= tableOffset && row < tableRows;
+                if (inTable && random.nextInt(4) != 0) {
+                    continue; // an untouched row stays zero
+                }
+                values[i] = (float) random.nextGaussian();
+                if (inTable) {
+                    touched[s].set(row);
+                }
+            }
+            shards[s] = Nd4j.createFromArray(values);
+        }
+        INDArray sum = Nd4j.rand(DataType.FLOAT, length);
+        float[] expected = new float[length];
+        for (int s = 0; s < shards.length; s++) {
+            RowSparseGradient.of(shards[s], tableOffset, tableRows, width, touched[s]).addInto(sum, s == 0);
+            float[] v = shards[s].data().asFloat();
+            for (int i = 0; i < length; i++) {
+                expected[i] = s == 0 ? v[i] : expected[i] + v[i]; // the same order: shard 0, 1, 2
+            }
+        }
+        assertArrayEquals(expected, sum.data().asFloat());
+    }
+
+    @Test
     void theEncodingIsLittleEndianWithAHeaderAndNoFraming() {
         BitSet tokens = new BitSet();
         tokens.set(3);
