@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.BitSet;
-import java.util.stream.IntStream;
 
 /**
  * A flat parameter gradient whose one embedding table (the word embeddings: half of a small encoder's
@@ -28,8 +27,6 @@ public final class RowSparseGradient implements Serializable {
     private static final int HEADER = 32;
     /** Floats added per bulk copy in {@link #addInto}. */
     private static final int CHUNK = 1 << 14;
-    /** Ranges of at least this many chunks are combined in parallel (the dense part, not one table row). */
-    private static final int PARALLEL_CHUNKS = 8;
 
     /** The whole encoding (position 0, limit its size). */
     private final transient ByteBuffer encoded;
@@ -150,41 +147,26 @@ public final class RowSparseGradient implements Serializable {
         return flat;
     }
 
-    /**
-     * Puts or adds the next {@code out.remaining()} values of {@code in} into {@code out}, in bulk chunks. A long
-     * range (the dense part) is split over the fork-join pool: the driver runs this while the executors wait, and
-     * each value is still combined by one thread in the same shard order, so the sum does not change.
-     */
+    /** Puts or adds the next {@code out.remaining()} values of {@code in} into {@code out}, in bulk chunks. */
     private static void combine(FloatBuffer in, FloatBuffer out, boolean overwrite) {
-        int n = out.remaining();
-        int inAt = in.position();
-        int outAt = out.position();
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        IntStream range = IntStream.range(0, chunks);
-        (chunks >= PARALLEL_CHUNKS ? range.parallel() : range).forEach(c -> {
-            int from = c * CHUNK;
-            int len = Math.min(CHUNK, n - from);
-            FloatBuffer src = in.duplicate().position(inAt + from);
-            FloatBuffer dst = out.duplicate().limit(outAt + from + len).position(outAt + from);
-            combineChunk(src, dst, len, overwrite);
-        });
-        in.position(inAt + n);
-        out.position(outAt + n);
-    }
-
-    private static void combineChunk(FloatBuffer in, FloatBuffer out, int n, boolean overwrite) {
         if (overwrite) {
+            int n = out.remaining();
             out.put(in.slice().limit(n));
+            in.position(in.position() + n);
             return;
         }
-        float[] a = new float[n];
-        float[] b = new float[n];
-        in.get(a);
-        out.duplicate().get(b);
-        for (int i = 0; i < n; i++) {
-            b[i] += a[i];
+        float[] a = new float[Math.min(CHUNK, out.remaining())];
+        float[] b = new float[a.length];
+        while (out.hasRemaining()) {
+            int n = Math.min(a.length, out.remaining());
+            int at = out.position();
+            in.get(a, 0, n);
+            out.get(b, 0, n);
+            for (int i = 0; i < n; i++) {
+                b[i] += a[i];
+            }
+            out.position(at).put(b, 0, n);
         }
-        out.put(b);
     }
 
     /** Number of touched table rows. */

@@ -96,8 +96,8 @@ class RowSparseGradientTest {
     }
 
     @Test
-    void aLargeDenseSumIsSplitOverThreadsAndStaysExact() {
-        // 300k dense values (many chunks: the parallel path) before and after a 1000 × 64 table
+    void aLargeDenseSumIsExactAndInShardOrder() {
+        // 300k dense values (many bulk chunks) before and after a 1000 × 64 table
         int width = 64;
         int tableRows = 1000;
         long tableOffset = 200_000;
