@@ -25,6 +25,8 @@ mkdir -p "$WORK/classes"
 javac -nowarn -d "$WORK/classes" -cp "losses/target/classes:$CP" $(find "$WORK/model/src/main/java" -name '*.java') \
     2>&1 | grep -v '^Note:' >&2 || true
 
+# as deploy/bin/sparkcl sets it (both sides alike)
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 for round in $(seq 1 "$ROUNDS"); do
   for run in base new; do
     classes="model/target/classes"

@@ -31,6 +31,15 @@ import java.util.regex.Pattern;
 public final class BlasRuntime {
     /** The environment variable with which a user forces OpenBLAS's kernel family. */
     public static final String CORETYPE_VARIABLE = "OPENBLAS_CORETYPE";
+    /** How long OpenBLAS's idle worker threads spin before they sleep: 2^N cycles (N in 4..30; OpenBLAS: 28). */
+    public static final String THREAD_TIMEOUT_VARIABLE = "OPENBLAS_THREAD_TIMEOUT";
+    /**
+     * SparkCL's value of {@link #THREAD_TIMEOUT_VARIABLE}: idle workers sleep at once. With OpenBLAS's default they
+     * spin for ≈ 0.1 s after every GEMM, holding a core the Java kernels between the GEMMs need (model/README.md,
+     * "BLAS"). OpenBLAS reads it when it loads, so it has to be in each JVM's environment: the launcher sets it for
+     * the driver, the job for executors ({@code spark.executorEnv.*}); a value the user set wins.
+     */
+    public static final String DEFAULT_THREAD_TIMEOUT = "4";
 
     private static final Pattern CORE_LINE = Pattern.compile("(?m)^Core: *(\\S+)");
     private static final Pattern ND4J_BUILD = Pattern.compile("bindings[/\\\\]([^/\\\\]+)[/\\\\][^/\\\\]*nd4jcpu[^/\\\\]*$");
@@ -48,11 +57,12 @@ public final class BlasRuntime {
      * @param coreType   the OpenBLAS kernel family in use, or "unknown (reason)"
      * @param coreSource how the core type was chosen: detected by OpenBLAS, or forced by OPENBLAS_CORETYPE=...
      */
-    public record Report(String vendor, String version, String nd4jBuild, String coreType, String coreSource) {
+    public record Report(String vendor, String version, String nd4jBuild, String coreType, String coreSource,
+                         String threadTimeout) {
         /** One line for logs and benchmarks. */
         public String line() {
             return "BLAS: " + vendor + " " + version + ", ND4J native build " + nd4jBuild + ", core " + coreType
-                    + " (" + coreSource + ")";
+                    + " (" + coreSource + "), " + threadTimeout;
         }
     }
 
@@ -84,7 +94,23 @@ public final class BlasRuntime {
         Nd4j.getExecutioner(); // loads libnd4jcpu and with it OpenBLAS
         String vendor = String.valueOf(Nd4j.factory().blas().getBlasVendor());
         return new Report(vendor, openBlasArtifactVersion(), nd4jBuild(Loader.getLoadedLibraries().values()),
-                probeCoreType(Map.of()), coreSource(System.getenv(CORETYPE_VARIABLE)));
+                probeCoreType(Map.of()), coreSource(System.getenv(CORETYPE_VARIABLE)),
+                threadTimeout(System.getenv(THREAD_TIMEOUT_VARIABLE)));
+    }
+
+    /** How this JVM's idle BLAS threads wait, from its {@link #THREAD_TIMEOUT_VARIABLE}. */
+    static String threadTimeout(String value) {
+        return value == null || value.isBlank()
+                ? "idle BLAS threads spin 2^28 cycles (OpenBLAS's default: " + THREAD_TIMEOUT_VARIABLE
+                        + " not set; deploy/bin/sparkcl sets " + DEFAULT_THREAD_TIMEOUT + ")"
+                : "idle BLAS threads sleep after 2^" + value.trim() + " cycles (" + THREAD_TIMEOUT_VARIABLE + "="
+                        + value.trim() + ")";
+    }
+
+    /** The value executors get: the driver's own if it has one, else {@link #DEFAULT_THREAD_TIMEOUT}. */
+    public static String threadTimeoutForExecutors() {
+        String own = System.getenv(THREAD_TIMEOUT_VARIABLE);
+        return own == null || own.isBlank() ? DEFAULT_THREAD_TIMEOUT : own.trim();
     }
 
     /** "detected by OpenBLAS" unless the user forced a core type through the environment. */

@@ -46,6 +46,13 @@ class BlasRuntimeTest {
     }
 
     @Test
+    void theThreadTimeoutIsReportedAsSetOrAsOpenBlasDefault() {
+        assertEquals("idle BLAS threads sleep after 2^4 cycles (OPENBLAS_THREAD_TIMEOUT=4)",
+                BlasRuntime.threadTimeout("4"));
+        assertTrue(BlasRuntime.threadTimeout(null).startsWith("idle BLAS threads spin 2^28 cycles"));
+    }
+
+    @Test
     void reportsTheShippedOpenBlasAndNd4jBuild() {
         BlasRuntime.Report r = BlasRuntime.describe();
         assertEquals("OPENBLAS", r.vendor(), r.line());

@@ -1,5 +1,7 @@
 package io.sparkcl.job.cli;
 
+import io.sparkcl.model.runtime.BlasRuntime;
+
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -49,6 +51,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.ui.enabled", "false");
         TRAINING_STEP_DEFAULTS.forEach(conf::setIfMissing);
+        // read by OpenBLAS when it loads: executors need it in their environment (see BlasRuntime)
+        conf.setIfMissing("spark.executorEnv." + BlasRuntime.THREAD_TIMEOUT_VARIABLE,
+                BlasRuntime.threadTimeoutForExecutors());
         String m = conf.get("spark.master");
         if (m.startsWith("local") && loopbackIntended(System.getenv("SPARK_LOCAL_IP"))) {
             conf.setIfMissing("spark.driver.bindAddress", LOOPBACK);

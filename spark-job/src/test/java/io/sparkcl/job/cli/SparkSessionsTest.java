@@ -18,14 +18,19 @@ class SparkSessionsTest {
         assertEquals("app", c.get("spark.app.name"));
         assertEquals("120m", c.get("spark.task.maxDirectResultSize"), "a step's gradient goes back as a direct result");
         assertEquals("false", c.get("spark.broadcast.compress"), "the parameters broadcast is not compressed");
+        String own = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+        assertEquals(own == null || own.isBlank() ? "4" : own.trim(),
+                c.get("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT"), "executors' BLAS threads do not spin when idle");
     }
 
     @Test
     void userSettingsOfTheStepTrafficWin() {
         SparkConf c = SparkSessions.configure(new SparkConf(false).set("spark.task.maxDirectResultSize", "4m")
-                .set("spark.broadcast.compress", "true"), "app", "local[2]", null);
+                .set("spark.broadcast.compress", "true").set("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "28"),
+                "app", "local[2]", null);
         assertEquals("4m", c.get("spark.task.maxDirectResultSize"));
         assertEquals("true", c.get("spark.broadcast.compress"));
+        assertEquals("28", c.get("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT"));
     }
 
     @Test

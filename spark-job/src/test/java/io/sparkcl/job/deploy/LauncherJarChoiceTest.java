@@ -53,6 +53,23 @@ class LauncherJarChoiceTest {
     }
 
     @Test
+    void idleBlasThreadsSleepInEveryJvmUnlessTheUserChoseOtherwise() throws Exception {
+        Scripts.fakeCommand(tmp.resolve("jdk/bin/java"), "echo \"OPENBLAS_THREAD_TIMEOUT=$OPENBLAS_THREAD_TIMEOUT\"");
+        env.put("OPENBLAS_THREAD_TIMEOUT", ""); // unset for the launcher
+        assertEquals("OPENBLAS_THREAD_TIMEOUT=4", launch("datasets", "list").get(0), "the driver's environment");
+        List<String> yarn = launch("--master", "yarn", "--deploy-mode", "cluster", "datasets", "list");
+        assertEquals("OPENBLAS_THREAD_TIMEOUT=4", yarn.get(0), "spark-submit's JVM (a client-mode driver)");
+        assertTrue(yarn.contains("spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=4"), yarn.toString());
+        assertTrue(yarn.contains("spark.kubernetes.driverEnv.OPENBLAS_THREAD_TIMEOUT=4"), yarn.toString());
+        env.put("OPENBLAS_THREAD_TIMEOUT", "12");
+        assertEquals("OPENBLAS_THREAD_TIMEOUT=12", launch("datasets", "list").get(0), "the user's value wins");
+        List<String> own = launch("--master", "yarn", "--conf", "spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=8",
+                "datasets", "list");
+        assertTrue(own.contains("spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=8"), own.toString());
+        assertFalse(own.contains("spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=12"), own.toString());
+    }
+
+    @Test
     void yarnWithoutSparkHomeSubmitsFromTheAllJarAndShipsItAsSparkYarnJars() throws Exception {
         List<String> argv = launch("--master", "yarn", "--deploy-mode", "cluster", "datasets", "list");
         assertEquals("java", argv.get(0));
