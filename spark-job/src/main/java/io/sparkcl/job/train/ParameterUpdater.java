@@ -40,8 +40,8 @@ public final class ParameterUpdater implements Checkpointable {
         BertParameters layout = BertParameters.zeros(start.config(), start.numLabels(), DataType.FLOAT);
         INDArray decayMask = layout.weightDecayMask();
         if (start.params().length != decayMask.length() || storage.length() != decayMask.length()) {
-            throw new IllegalArgumentException("initial parameters have " + start.params().length + " values, the model needs "
-                    + decayMask.length());
+            throw new IllegalArgumentException("initial parameters have " + start.params().length + " values and their"
+                    + " storage " + storage.length() + ", the model needs " + decayMask.length());
         }
         this.params = storage.assign(Nd4j.createFromArray(start.params()));
         this.adamw = new AdamW(params.length(), DataType.FLOAT, 0.9, 0.999, 1e-8, s.weightDecay(), decayMask);

@@ -1,5 +1,7 @@
 package io.sparkcl.job.cli;
 
+import io.sparkcl.model.runtime.BlasRuntime;
+
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ class SparkSessionsTest {
         assertEquals("120m", c.get("spark.task.maxDirectResultSize"), "a step's gradient goes back as a direct result");
         assertEquals("false", c.get("spark.broadcast.compress"), "the parameters broadcast is not compressed");
         String own = System.getenv("OPENBLAS_THREAD_TIMEOUT");
-        assertEquals(own == null || own.isBlank() ? "4" : own.trim(),
+        assertEquals(own == null || own.isBlank() ? BlasRuntime.DEFAULT_THREAD_TIMEOUT : own.trim(),
                 c.get("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT"), "executors' BLAS threads do not spin when idle");
     }
 

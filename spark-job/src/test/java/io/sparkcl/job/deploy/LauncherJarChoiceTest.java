@@ -1,5 +1,7 @@
 package io.sparkcl.job.deploy;
 
+import io.sparkcl.model.runtime.BlasRuntime;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,12 +57,13 @@ class LauncherJarChoiceTest {
     @Test
     void idleBlasThreadsSleepInEveryJvmUnlessTheUserChoseOtherwise() throws Exception {
         Scripts.fakeCommand(tmp.resolve("jdk/bin/java"), "echo \"OPENBLAS_THREAD_TIMEOUT=$OPENBLAS_THREAD_TIMEOUT\"");
+        String ours = BlasRuntime.DEFAULT_THREAD_TIMEOUT; // the launcher's default is the job's (one value)
         env.put("OPENBLAS_THREAD_TIMEOUT", ""); // unset for the launcher
-        assertEquals("OPENBLAS_THREAD_TIMEOUT=4", launch("datasets", "list").get(0), "the driver's environment");
+        assertEquals("OPENBLAS_THREAD_TIMEOUT=" + ours, launch("datasets", "list").get(0), "the driver's environment");
         List<String> yarn = launch("--master", "yarn", "--deploy-mode", "cluster", "datasets", "list");
-        assertEquals("OPENBLAS_THREAD_TIMEOUT=4", yarn.get(0), "spark-submit's JVM (a client-mode driver)");
-        assertTrue(yarn.contains("spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=4"), yarn.toString());
-        assertTrue(yarn.contains("spark.kubernetes.driverEnv.OPENBLAS_THREAD_TIMEOUT=4"), yarn.toString());
+        assertEquals("OPENBLAS_THREAD_TIMEOUT=" + ours, yarn.get(0), "spark-submit's JVM (a client-mode driver)");
+        assertTrue(yarn.contains("spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=" + ours), yarn.toString());
+        assertTrue(yarn.contains("spark.kubernetes.driverEnv.OPENBLAS_THREAD_TIMEOUT=" + ours), yarn.toString());
         env.put("OPENBLAS_THREAD_TIMEOUT", "12");
         assertEquals("OPENBLAS_THREAD_TIMEOUT=12", launch("datasets", "list").get(0), "the user's value wins");
         List<String> own = launch("--master", "yarn", "--conf", "spark.yarn.appMasterEnv.OPENBLAS_THREAD_TIMEOUT=8",
