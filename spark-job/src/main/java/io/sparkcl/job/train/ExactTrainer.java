@@ -94,12 +94,14 @@ public final class ExactTrainer implements Trainer {
         t.put("grad_bytes_per_task", r.gradBytes());
         t.put("grad_bytes_sent", r.gradBytesAllTasks());
         t.put("kept_forwards", r.keptForwards());
+        t.put("recomputed_forwards", r.recomputedForwards());
         return t;
     }
 
     private StepContext context(long step, EpochOrder order) {
         ScheduleConfig s = run.config().schedule();
-        return new StepContext(step, s.seed(), order.batch(step), s.microBatch(), run.data().padId(),
+        return new StepContext(step, s.seed(), order.batch(step), s.microBatch(), s.keptMicroBatches(),
+                run.data().padId(),
                 run.config().objective(), run.start().config().hiddenSize(), run.start().numLabels(), null, null);
     }
 

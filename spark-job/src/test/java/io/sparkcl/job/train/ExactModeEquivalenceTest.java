@@ -1,8 +1,10 @@
 package io.sparkcl.job.train;
 
+import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.TrainConfig;
 import io.sparkcl.job.train.data.TrainingRow;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +66,32 @@ class ExactModeEquivalenceTest {
                 if (!method.equals("ce")) {
                     assertTrue(((Number) metrics.get(i).get("contrastive")).doubleValue() > 0, "contrastive part is used");
                 }
+            }
+        }
+    }
+
+    /**
+     * Keeping pass 1's activations for pass 2 changes no number, only which forwards pass 2 runs again: one partition,
+     * so each step's shard is 12 rows in 3 micro-batches of 4.
+     */
+    @Test
+    void keptMicroBatchesReuseActivationsWithoutChangingTheResult(JavaSparkContext jsc) {
+        List<TrainingRow> rows = SyntheticData.rows(30, TrainTestSupport.K, true, 11, 0);
+        ModelStart start = TrainTestSupport.tinyStart(0.1, 7);
+        TrainConfig base = TrainTestSupport.settings("dualcl", tmp.resolve("base"), 12, 4, 3);
+        float[] recomputeAll = null;
+        for (int kept : new int[]{0, 2, 5}) {
+            TrainConfig c = base.toBuilder().set(ConfigKey.KEPT_MICRO_BATCHES, kept)
+                    .output(tmp.resolve("kept" + kept).toUri().toString()).build();
+            TrainResult r = TrainTestSupport.trainOnSpark(jsc, c, TrainTestSupport.data(jsc, rows, null, 1), start);
+            for (Map<String, Object> m : TrainTestSupport.readMetrics(c, jsc)) {
+                assertEquals(Math.min(kept, 3), num(m, "kept_forwards"), 0, "kept " + kept + ": " + m);
+                assertEquals(3 - Math.min(kept, 3), num(m, "recomputed_forwards"), 0, "kept " + kept + ": " + m);
+            }
+            if (recomputeAll == null) {
+                recomputeAll = r.finalParams();
+            } else {
+                assertArrayEquals(recomputeAll, r.finalParams(), "kept " + kept + " must give the same parameters");
             }
         }
     }

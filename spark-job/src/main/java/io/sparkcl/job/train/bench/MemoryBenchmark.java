@@ -2,6 +2,7 @@ package io.sparkcl.job.train.bench;
 
 import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.job.train.data.TrainingRow;
+import io.sparkcl.job.config.ConfigKey;
 import io.sparkcl.job.config.ObjectiveConfig;
 import io.sparkcl.job.train.exec.FaultInjection;
 import io.sparkcl.job.train.exec.GradientCachingStep;
@@ -164,7 +165,8 @@ public final class MemoryBenchmark {
         System.gc();
         long t0 = System.nanoTime();
         try (PeakMemorySampler sampler = new PeakMemorySampler()) {
-            runner.run(new GradientCachingStep.StepContext(step, 7, idx, micro, 0, objective, cfg.hiddenSize(), labels, null, null),
+            runner.run(new GradientCachingStep.StepContext(step, 7, idx, micro,
+                            (Integer) ConfigKey.KEPT_MICRO_BATCHES.defaultValue(), 0, objective, cfg.hiddenSize(), labels, null, null),
                     bc, 1, Nd4j.create(DataType.FLOAT, bc.value().length()));
             sampler.close();
             return new Result(sampler.peakOffHeap(), sampler.peakHeap(), peakRss(),

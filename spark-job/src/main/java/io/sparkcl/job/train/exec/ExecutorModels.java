@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The encoders of one executor JVM, so a task neither rebuilds a model nor copies the parameters more than once
  * per executor and version: per {@link ModelSpec}, ONE copy of the parameters shared by every task thread
  * (overwritten when a task brings a new version, under a write lock, while tasks hold a read lock), and a pool of
- * encoder objects over it (an encoder is single-threaded: a task leases one). A task may park its encoder with
- * the activations of its last forward pass ({@link Lease#park}) for a later task of the same step and partition
- * to back-propagate ({@link Lease#takeParked}); parked activations are dropped when the version changes.
+ * encoder objects over it (an encoder is single-threaded: a task leases one). A task may park an encoder with the
+ * activations of a forward pass ({@link Lease#park}, one encoder per kept micro-batch) for a later task of the same
+ * step and partition to back-propagate ({@link Lease#takeParked}); parked activations are dropped when the version
+ * changes.
  * Nothing here changes what a task computes: a retried task on another executor just does not find them.
  */
 public final class ExecutorModels {
@@ -135,16 +136,19 @@ public final class ExecutorModels {
     public static final class Lease implements AutoCloseable {
         private final Shared shared;
         private final long loadNanos;
+        /** The encoder this task works on; null after {@link #park} until the next {@link #model()}. */
         private BertEncoderModel model;
-        private boolean handedOver;
 
         private Lease(Shared shared, long loadNanos) {
             this.shared = shared;
             this.loadNanos = loadNanos;
-            this.model = shared.take();
         }
 
+        /** The task's encoder (another one from the pool after a {@link #park}). */
         public BertEncoderModel model() {
+            if (model == null) {
+                model = shared.take();
+            }
             return model;
         }
 
@@ -154,10 +158,13 @@ public final class ExecutorModels {
         }
 
         /**
-         * Hands this encoder, with {@code state} (its latest forward pass), to the task that will ask for
-         * {@code key} ({@link #takeParked}); the caller must not use the encoder afterwards.
+         * Hands the current encoder, with {@code state} (its latest forward pass), to the task that will ask for
+         * {@code key} ({@link #takeParked}); {@link #model()} then continues on another encoder.
          */
         public void park(ParkKey key, ForwardState state) {
+            if (model == null) {
+                throw new IllegalStateException("no forward pass to park: the encoder was parked already");
+            }
             Parked previous;
             synchronized (shared) {
                 previous = shared.parked.put(key, new Parked(model, state));
@@ -165,7 +172,7 @@ public final class ExecutorModels {
             if (previous != null) { // a duplicate attempt of the same task
                 shared.give(previous.model());
             }
-            handedOver = true;
+            model = null;
         }
 
         /**
@@ -180,10 +187,9 @@ public final class ExecutorModels {
             if (p == null) {
                 return null;
             }
-            if (!handedOver) {
+            if (model != null) {
                 shared.give(model);
             }
-            handedOver = false;
             model = p.model();
             return p.state();
         }
@@ -191,7 +197,7 @@ public final class ExecutorModels {
         @Override
         public void close() {
             try {
-                if (!handedOver) {
+                if (model != null) {
                     shared.give(model);
                 }
             } finally {

@@ -38,14 +38,14 @@ import java.util.Map;
  *   <li>the driver computes the contrastive term over the whole batch, in float64, and its gradient with
  *       respect to every feature;</li>
  *   <li>pass 2: each executor runs forward again with the same per-row dropout seeds (so the same masks),
- *       except for pass 1's last micro-batch, whose activations it kept; adds its local cross-entropy part
+ *       except for pass 1's last {@code keptMicroBatches} micro-batches, whose activations it kept; adds its local cross-entropy part
  *       (normalised by B so the shards add up) to the received feature gradients and runs backward;
  *       each task leaves its parameter gradient (the word embeddings' as touched rows, {@link RowSparseGradient})
  *       in its executor's block manager ({@link BroadcastBlocks}) and the driver sums them in partition order.</li>
  * </ol>
  * Tasks are pure functions of (parameters, step, rows): Spark retries are safe (kept activations only spare a
- * recompute). Memory on an executor is one micro-batch of activations per task (and one kept per partition
- * between the passes) plus one gradient-sized array per task, whatever B.
+ * recompute). Memory on an executor is one micro-batch of activations per task (and up to {@code keptMicroBatches}
+ * kept per partition between the passes) plus one gradient-sized array per task, whatever B.
  */
 public final class GradientCachingStep {
     /** Runs of pass 2 before a step fails for gradient blocks lost with their executors. */
@@ -71,10 +71,11 @@ public final class GradientCachingStep {
      * Everything a task of one training step needs besides the parameters (broadcast once per pass).
      *
      * @param batchIndices global row indices of the step's batch, in batch order
+     * @param keptMicroBatches a shard's last micro-batches whose pass-1 activations stay for pass 2
      * @param gradZ        pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
      * @param gradTheta    pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
      */
-    public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int padId,
+    public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int keptMicroBatches, int padId,
                               ObjectiveConfig objective, int hidden, int numLabels, float[] gradZ, float[] gradTheta)
             implements Serializable {
 
@@ -93,7 +94,13 @@ public final class GradientCachingStep {
         }
 
         public StepContext withFeatureGradients(float[] gz, float[] gt) {
-            return new StepContext(step, seed, batchIndices, microBatch, padId, objective, hidden, numLabels, gz, gt);
+            return new StepContext(step, seed, batchIndices, microBatch, keptMicroBatches, padId, objective, hidden,
+                    numLabels, gz, gt);
+        }
+
+        /** Whether pass 1 keeps micro-batch {@code m} of {@code count} for pass 2 (the last ones: pass 2 starts there). */
+        boolean keeps(int m, int count) {
+            return m >= count - keptMicroBatches;
         }
     }
 
@@ -118,6 +125,8 @@ public final class GradientCachingStep {
         public long sumPayloadBytes;
         /** Micro-batches whose pass-1 forward pass 2 reused instead of recomputing it. */
         public long keptForwards;
+        /** Micro-batches whose forward pass 2 ran (again). */
+        public long recomputedForwards;
         /** Driver: time spent adding the shards' gradients into the dense gradient. */
         long sumNanos;
 
@@ -144,6 +153,7 @@ public final class GradientCachingStep {
             maxPayloadBytes = Math.max(maxPayloadBytes, o.maxPayloadBytes);
             sumPayloadBytes += o.sumPayloadBytes;
             keptForwards += o.keptForwards;
+            recomputedForwards += o.recomputedForwards;
             return this;
         }
     }
@@ -158,11 +168,12 @@ public final class GradientCachingStep {
      * @param gradBytes    the largest gradient one task sent to the aggregation (bytes of values)
      * @param gradBytesAllTasks the gradients of all the step's tasks (bytes of values)
      * @param keptForwards micro-batches whose pass-1 forward pass 2 reused
+     * @param recomputedForwards micro-batches whose forward pass 2 ran
      */
     public record StepResult(long sumNanos, ObjectiveParts parts, long pass1ComputeNanos,
                              long pass2ComputeNanos, long driverLossNanos, long pass1WallNanos, long pass2WallNanos,
                              long loadNanos, long gradBytes, long gradBytesAllTasks, long keptForwards,
-                             long wallNanos) {
+                             long recomputedForwards, long wallNanos) {
     }
 
     /**
@@ -204,7 +215,7 @@ public final class GradientCachingStep {
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
         long end = System.nanoTime();
         return new StepResult(sum.sumNanos, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
-                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards, end - t0);
+                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards, sum.recomputedForwards, end - t0);
     }
 
     /**
@@ -345,7 +356,10 @@ public final class GradientCachingStep {
         }
     }
 
-    /** Pass 1: forward without gradient, in micro-batches, with the step's dropout masks. */
+    /**
+     * Pass 1: forward without gradient, in micro-batches, with the step's dropout masks; the last
+     * {@code keptMicroBatches} forwards stay parked on the executor for pass 2.
+     */
     private static final class FeaturePass extends BatchPass<FeatureBlock> {
         FeaturePass(Broadcast<StepContext> ctx, ClassifierHead head) {
             super(ctx, head);
@@ -364,11 +378,10 @@ public final class GradientCachingStep {
             float[] z = new float[n * d];
             float[] theta = dual ? new float[n * k * d] : null;
             int offset = 0;
-            ForwardState s = null;
-            List<Positioned> last = null;
-            for (List<Positioned> mb : RowBatches.split(mine, c.microBatch())) {
-                s = model.forward(encode(mb, c), true);
-                last = mb;
+            List<List<Positioned>> microBatches = RowBatches.split(mine, c.microBatch());
+            for (int m = 0; m < microBatches.size(); m++) {
+                List<Positioned> mb = microBatches.get(m);
+                ForwardState s = lease.model().forward(encode(mb, c), true);
                 float[] zf = toFloat(s.pooled());
                 System.arraycopy(zf, 0, z, offset * d, zf.length);
                 if (dual) {
@@ -379,10 +392,10 @@ public final class GradientCachingStep {
                     positions[offset + i] = mb.get(i).position();
                 }
                 offset += mb.size();
-            }
-            ExecutorModels.ParkKey key = parkKey(c.step(), last);
-            if (key != null) {
-                lease.park(key, s);
+                ExecutorModels.ParkKey key = c.keeps(m, microBatches.size()) ? parkKey(c.step(), mb) : null;
+                if (key != null) {
+                    lease.park(key, s);
+                }
             }
             return new FeatureBlock(positions, z, theta, System.nanoTime() - t0, lease.loadNanos());
         }
@@ -403,8 +416,9 @@ public final class GradientCachingStep {
         }
 
         /**
-         * Micro-batches last to first, so the first one is pass 1's last (kept when this executor ran it);
-         * the word-embedding gradient goes out as the rows the shard's tokens touched.
+         * Micro-batches last to first, so the kept ones (pass 1's last, when this executor ran it) come first and
+         * their encoders go back to the pool early; the word-embedding gradient goes out as the rows the shard's
+         * tokens touched.
          */
         @Override
         public GradPartial compute(ExecutorModels.Lease lease, List<Positioned> mine) {
@@ -416,6 +430,7 @@ public final class GradientCachingStep {
             INDArray gradFlat = Nd4j.zeros(DataType.FLOAT, spec.numParams());
             BitSet tokens = new BitSet(spec.config().vocabSize());
             long keptForwards = 0;
+            long recomputedForwards = 0;
             double loss = 0;
             List<List<Positioned>> microBatches = RowBatches.split(mine, c.microBatch());
             for (int m = microBatches.size() - 1; m >= 0; m--) {
@@ -426,10 +441,11 @@ public final class GradientCachingStep {
                         tokens.set(id);
                     }
                 }
-                ExecutorModels.ParkKey key = m == microBatches.size() - 1 ? parkKey(c.step(), mb) : null;
+                ExecutorModels.ParkKey key = c.keeps(m, microBatches.size()) ? parkKey(c.step(), mb) : null;
                 ForwardState kept = key == null ? null : lease.takeParked(key);
                 ForwardState s = kept != null ? kept : lease.model().forward(batch, true);
                 keptForwards += kept != null ? 1 : 0;
+                recomputedForwards += kept != null ? 0 : 1;
                 // the objective reads what its method needs: logits (ce, scl) or z and θ (dualcl)
                 CrossEntropyPart ce = objective.crossEntropy(s.logits(), s.pooled(), s.labelFeatures(),
                         Nd4j.createFromArray(RowBatches.labels(rowsOf(mb))), c.batchSize());
@@ -457,6 +473,7 @@ public final class GradientCachingStep {
             out.maxPayloadBytes = out.grad.payloadBytes();
             out.sumPayloadBytes = out.maxPayloadBytes;
             out.keptForwards = keptForwards;
+            out.recomputedForwards = recomputedForwards;
             faults.afterShardGradient(c.step(), out);
             out.stored = BroadcastBlocks.storeGradient(ctx, out.grad);
             if (out.stored != null) {
