@@ -45,7 +45,7 @@ public final class ExactTrainer implements Trainer {
              RunEvaluation evaluation = new RunEvaluation(run, first)) {
             for (long step = first; step < total; step++) {
                 long t0 = System.nanoTime();
-                StepResult r = stepFor(order.epochOf(step)).run(context(step, order), params.value(),
+                StepResult r = stepFor(order.epochOf(step)).run(context(step, order, total), params.value(),
                         params.version(), grad);
                 if (!Double.isFinite(r.parts().total())) {
                     throw new TrainingDivergedException(step, "loss is " + r.parts().total() + " (ce " + r.parts().ce()
@@ -95,14 +95,17 @@ public final class ExactTrainer implements Trainer {
         t.put("grad_bytes_sent", r.gradBytesAllTasks());
         t.put("kept_forwards", r.keptForwards());
         t.put("recomputed_forwards", r.recomputedForwards());
+        t.put("batch_rows_fetched", r.rowsFetched() ? 1 : 0);
         return t;
     }
 
-    private StepContext context(long step, EpochOrder order) {
+    /** The step's context; the next step's rows come along with this one's when they are in the same rows. */
+    private StepContext context(long step, EpochOrder order, long total) {
         ScheduleConfig s = run.config().schedule();
-        return new StepContext(step, s.seed(), order.batch(step), s.microBatch(), s.keptMicroBatches(),
-                run.data().padId(),
-                run.config().objective(), run.start().config().hiddenSize(), run.start().numLabels(), null, null);
+        boolean nextSameEpoch = step + 1 < total && order.epochOf(step + 1) == order.epochOf(step);
+        return StepContext.of(step, s.seed(), order.batch(step), nextSameEpoch ? order.batch(step + 1) : null,
+                s.microBatch(), s.keptMicroBatches(), run.data().padId(), run.config().objective(),
+                run.start().config().hiddenSize(), run.start().numLabels());
     }
 
     /** The step over the epoch's cached rows (DualCL re-tokenises per epoch: its label names are reshuffled). */

@@ -84,10 +84,13 @@ class ExactModeEquivalenceTest {
             TrainConfig c = base.toBuilder().set(ConfigKey.KEPT_MICRO_BATCHES, kept)
                     .output(tmp.resolve("kept" + kept).toUri().toString()).build();
             TrainResult r = TrainTestSupport.trainOnSpark(jsc, c, TrainTestSupport.data(jsc, rows, null, 1), start);
-            for (Map<String, Object> m : TrainTestSupport.readMetrics(c, jsc)) {
+            List<Map<String, Object>> metrics = TrainTestSupport.readMetrics(c, jsc);
+            for (Map<String, Object> m : metrics) {
                 assertEquals(Math.min(kept, 3), num(m, "kept_forwards"), 0, "kept " + kept + ": " + m);
                 assertEquals(3 - Math.min(kept, 3), num(m, "recomputed_forwards"), 0, "kept " + kept + ": " + m);
             }
+            // 2 steps per epoch: an epoch's first step fetches its rows, the second got them with the first
+            assertEquals(List.of(1.0, 0.0, 1.0), metrics.stream().map(m -> num(m, "batch_rows_fetched")).toList());
             if (recomputeAll == null) {
                 recomputeAll = r.finalParams();
             } else {

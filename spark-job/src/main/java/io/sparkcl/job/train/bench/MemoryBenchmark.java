@@ -165,8 +165,8 @@ public final class MemoryBenchmark {
         System.gc();
         long t0 = System.nanoTime();
         try (PeakMemorySampler sampler = new PeakMemorySampler()) {
-            runner.run(new GradientCachingStep.StepContext(step, 7, idx, micro,
-                            (Integer) ConfigKey.KEPT_MICRO_BATCHES.defaultValue(), 0, objective, cfg.hiddenSize(), labels, null, null),
+            runner.run(GradientCachingStep.StepContext.of(step, 7, idx, null, micro,
+                            (Integer) ConfigKey.KEPT_MICRO_BATCHES.defaultValue(), 0, objective, cfg.hiddenSize(), labels),
                     bc, 1, Nd4j.create(DataType.FLOAT, bc.value().length()));
             sampler.close();
             return new Result(sampler.peakOffHeap(), sampler.peakHeap(), peakRss(),

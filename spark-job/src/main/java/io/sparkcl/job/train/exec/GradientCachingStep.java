@@ -22,24 +22,25 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * One exact global-batch step on Spark with gradient caching (GradCache, Gao et al. 2021), the driver
- * acting as parameter server:
+ * acting as parameter server. The batch's rows go out with the step's context ({@link BatchRows}), and task p of P
+ * takes the p-th of P equal slices of the batch (its shard), wherever the rows live:
  * <ol>
- *   <li>pass 1 (only when the objective has a contrastive part): each executor runs the encoder forward,
- *       without gradients, over its shard of the batch in micro-batches; the driver gathers the B×d
+ *   <li>pass 1 (only when the objective has a contrastive part): each task runs the encoder forward,
+ *       without gradients, over its shard in micro-batches; the driver gathers the B×d
  *       features (and DualCL's B×K×d label features);</li>
  *   <li>the driver computes the contrastive term over the whole batch, in float64, and its gradient with
  *       respect to every feature;</li>
- *   <li>pass 2: each executor runs forward again with the same per-row dropout seeds (so the same masks),
- *       except for pass 1's last {@code keptMicroBatches} micro-batches, whose activations it kept; adds its local cross-entropy part
- *       (normalised by B so the shards add up) to the received feature gradients and runs backward;
+ *   <li>pass 2: each task runs forward again with the same per-row dropout seeds (so the same masks), except
+ *       for pass 1's last {@code keptMicroBatches} micro-batches, whose activations its executor kept; adds its
+ *       local cross-entropy part (normalised by B so the shards add up) to the received feature gradients and
+ *       runs backward; it also brings back the next step's rows that live in its partition;
  *       each task leaves its parameter gradient (the word embeddings' as touched rows, {@link RowSparseGradient})
  *       in its executor's block manager ({@link BroadcastBlocks}) and the driver sums them in partition order.</li>
  * </ol>
@@ -56,6 +57,7 @@ public final class GradientCachingStep {
     private final ModelSpec spec;
     private final int[] labelsByIndex;
     private final FaultInjection faults;
+    private final BatchRows batchRows;
 
     /** @param labelsByIndex label of every training row by global row index (the contrastive term needs them) */
     public GradientCachingStep(JavaSparkContext jsc, JavaRDD<TrainingRow> rows, ModelSpec spec, int[] labelsByIndex,
@@ -65,37 +67,56 @@ public final class GradientCachingStep {
         this.spec = spec;
         this.labelsByIndex = labelsByIndex;
         this.faults = faults;
+        this.batchRows = new BatchRows(rows);
     }
 
     /**
-     * Everything a task of one training step needs besides the parameters (broadcast once per pass).
+     * Everything a task of one training step needs besides the parameters (broadcast once per pass). The trainer
+     * gives the first ten ({@link #of}); the step adds the batch's rows and, for pass 2, the feature gradients.
      *
-     * @param batchIndices global row indices of the step's batch, in batch order
+     * @param batchIndices     global row indices of the step's batch, in batch order
+     * @param nextBatchIndices the next step's, when it reads the same rows (pass 2 brings them along); else null
      * @param keptMicroBatches a shard's last micro-batches whose pass-1 activations stay for pass 2
-     * @param gradZ        pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
-     * @param gradTheta    pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
+     * @param rows             the batch's rows in batch order ({@link BatchRows})
+     * @param shards           tasks of a pass: task p takes the p-th of {@code shards} equal slices of the batch
+     * @param gradZ            pass 2 only: d(contrastive part)/d(pooled feature), row-major [B,d]; null for CE-only
+     * @param gradTheta        pass 2, DualCL only: d(contrastive part)/d(label features), row-major [B,K,d]
      */
-    public record StepContext(long step, long seed, long[] batchIndices, int microBatch, int keptMicroBatches, int padId,
-                              ObjectiveConfig objective, int hidden, int numLabels, float[] gradZ, float[] gradTheta)
+    public record StepContext(long step, long seed, long[] batchIndices, long[] nextBatchIndices, int microBatch,
+                              int keptMicroBatches, int padId, ObjectiveConfig objective, int hidden, int numLabels,
+                              TrainingRow[] rows, int shards, float[] gradZ, float[] gradTheta)
             implements Serializable {
 
-        public Map<Long, Integer> positions() {
-            Map<Long, Integer> pos = new HashMap<>(batchIndices.length * 2);
-            for (int i = 0; i < batchIndices.length; i++) {
-                if (pos.put(batchIndices[i], i) != null) {
-                    throw new IllegalStateException("row " + batchIndices[i] + " appears twice in the batch of step " + step);
-                }
-            }
-            return pos;
+        public static StepContext of(long step, long seed, long[] batchIndices, long[] nextBatchIndices,
+                                     int microBatch, int keptMicroBatches, int padId, ObjectiveConfig objective,
+                                     int hidden, int numLabels) {
+            return new StepContext(step, seed, batchIndices, nextBatchIndices, microBatch, keptMicroBatches, padId,
+                    objective, hidden, numLabels, null, 0, null, null);
         }
 
         public int batchSize() {
             return batchIndices.length;
         }
 
-        public StepContext withFeatureGradients(float[] gz, float[] gt) {
-            return new StepContext(step, seed, batchIndices, microBatch, keptMicroBatches, padId, objective, hidden,
-                    numLabels, gz, gt);
+        StepContext withRows(TrainingRow[] batchRows, int shardCount) {
+            return new StepContext(step, seed, batchIndices, nextBatchIndices, microBatch, keptMicroBatches, padId,
+                    objective, hidden, numLabels, batchRows, shardCount, gradZ, gradTheta);
+        }
+
+        StepContext withFeatureGradients(float[] gz, float[] gt) {
+            return new StepContext(step, seed, batchIndices, nextBatchIndices, microBatch, keptMicroBatches, padId,
+                    objective, hidden, numLabels, rows, shards, gz, gt);
+        }
+
+        /** Shard {@code shard}'s rows: batch positions [shard·B/shards, (shard+1)·B/shards), in batch order. */
+        List<Positioned> slice(int shard) {
+            int from = (int) ((long) shard * rows.length / shards);
+            int to = (int) ((long) (shard + 1) * rows.length / shards);
+            List<Positioned> mine = new ArrayList<>(Math.max(0, to - from));
+            for (int p = from; p < to; p++) {
+                mine.add(new Positioned(p, rows[p]));
+            }
+            return mine;
         }
 
         /** Whether pass 1 keeps micro-batch {@code m} of {@code count} for pass 2 (the last ones: pass 2 starts there). */
@@ -127,6 +148,8 @@ public final class GradientCachingStep {
         public long keptForwards;
         /** Micro-batches whose forward pass 2 ran (again). */
         public long recomputedForwards;
+        /** Rows of the next step's batch found in the task's partition (see {@link BatchRows}). */
+        List<TrainingRow> nextRows = new ArrayList<>();
         /** Driver: time spent adding the shards' gradients into the dense gradient. */
         long sumNanos;
 
@@ -154,6 +177,7 @@ public final class GradientCachingStep {
             sumPayloadBytes += o.sumPayloadBytes;
             keptForwards += o.keptForwards;
             recomputedForwards += o.recomputedForwards;
+            nextRows.addAll(o.nextRows);
             return this;
         }
     }
@@ -169,19 +193,23 @@ public final class GradientCachingStep {
      * @param gradBytesAllTasks the gradients of all the step's tasks (bytes of values)
      * @param keptForwards micro-batches whose pass-1 forward pass 2 reused
      * @param recomputedForwards micro-batches whose forward pass 2 ran
+     * @param rowsFetched  whether the batch's rows took a job of their own (else they came with the previous step)
      */
     public record StepResult(long sumNanos, ObjectiveParts parts, long pass1ComputeNanos,
                              long pass2ComputeNanos, long driverLossNanos, long pass1WallNanos, long pass2WallNanos,
                              long loadNanos, long gradBytes, long gradBytesAllTasks, long keptForwards,
-                             long recomputedForwards, long wallNanos) {
+                             long recomputedForwards, boolean rowsFetched, long wallNanos) {
     }
 
     /**
      * Runs the step; {@code params} is the broadcast of the current flat parameters, {@code version} its id. The
      * batch's summed gradient is written into {@code gradOut} (a flat FLOAT array of the parameters' length).
      */
-    public StepResult run(StepContext ctx, Broadcast<FlatParams> params, long version, INDArray gradOut) {
+    public StepResult run(StepContext request, Broadcast<FlatParams> params, long version, INDArray gradOut) {
         long t0 = System.nanoTime();
+        long fetchesBefore = batchRows.fetches();
+        StepContext ctx = request.withRows(batchRows.of(request.step(), request.batchIndices()),
+                rows.getNumPartitions());
         Objective objective = ctx.objective().objective();
         long pass1Nanos = 0;
         long pass1Wall = 0;
@@ -215,7 +243,7 @@ public final class GradientCachingStep {
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
         long end = System.nanoTime();
         return new StepResult(sum.sumNanos, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
-                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards, sum.recomputedForwards, end - t0);
+                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards, sum.recomputedForwards, fetchesBefore < batchRows.fetches(), end - t0);
     }
 
     /**
@@ -239,6 +267,7 @@ public final class GradientCachingStep {
                     sum.add(shard);
                 }
                 sum.sumNanos = System.nanoTime() - ts;
+                batchRows.prefetched(sum.nextRows);
                 return sum;
             } catch (BroadcastBlocks.Lost e) {
                 if (attempt == MAX_PASS2_ATTEMPTS) {
@@ -313,19 +342,10 @@ public final class GradientCachingStep {
             this.head = head;
         }
 
+        /** This task's equal slice of the batch (the rows came with the context, wherever they live). */
         @Override
         public List<Positioned> select(Iterator<TrainingRow> rows) {
-            Map<Long, Integer> positions = ctx.value().positions();
-            List<Positioned> mine = new ArrayList<>();
-            while (rows.hasNext()) {
-                TrainingRow r = rows.next();
-                Integer p = positions.get(r.index());
-                if (p != null) {
-                    mine.add(new Positioned(p, r));
-                }
-            }
-            mine.sort(Comparator.comparingInt(Positioned::position));
-            return mine;
+            return ctx.value().slice(TaskContext.get().partitionId());
         }
 
         /** The micro-batch's rows padded, with the step's per-row dropout seeds. */
@@ -408,11 +428,33 @@ public final class GradientCachingStep {
     private static final class GradientPass extends BatchPass<GradPartial> {
         private final ModelSpec spec;
         private final FaultInjection faults;
+        /** The next step's rows in this partition; per task (Spark deserialises a task's closure for each task). */
+        private transient List<TrainingRow> nextRows;
 
         GradientPass(Broadcast<StepContext> ctx, ModelSpec spec, FaultInjection faults) {
             super(ctx, spec.head());
             this.spec = spec;
             this.faults = faults;
+        }
+
+        /** The slice, and the rows of the next step's batch that live in this partition. */
+        @Override
+        public List<Positioned> select(Iterator<TrainingRow> partition) {
+            long[] next = ctx.value().nextBatchIndices();
+            nextRows = new ArrayList<>();
+            if (next != null) {
+                Set<Long> wanted = new HashSet<>(next.length * 2);
+                for (long i : next) {
+                    wanted.add(i);
+                }
+                while (partition.hasNext()) {
+                    TrainingRow r = partition.next();
+                    if (wanted.contains(r.index())) {
+                        nextRows.add(r);
+                    }
+                }
+            }
+            return super.select(partition);
         }
 
         /**
@@ -474,6 +516,7 @@ public final class GradientCachingStep {
             out.sumPayloadBytes = out.maxPayloadBytes;
             out.keptForwards = keptForwards;
             out.recomputedForwards = recomputedForwards;
+            out.nextRows = nextRows == null ? List.of() : nextRows;
             faults.afterShardGradient(c.step(), out);
             out.stored = BroadcastBlocks.storeGradient(ctx, out.grad);
             if (out.stored != null) {
