@@ -113,11 +113,12 @@ public enum ConfigKey {
             "Rows per forward/backward pass on an executor (bounds memory); at most --global-batch.",
             Scope.TRAIN_ONLY,
             null, Checks.atLeast(1)),
-    KEPT_MICRO_BATCHES("kept-micro-batches", ValueType.INT, "K", "2",
-            "Exact mode, scl/dualcl: micro-batches per task whose pass-1 activations stay on the executor for pass 2"
-                    + " instead of being recomputed; each costs one micro-batch of activation memory (0 = recompute all).",
+    KEPT_MICRO_BATCHES("kept-micro-batches", ValueType.INT, "K", "1",
+            "Exact mode, scl/dualcl: a task's last micro-batches whose pass-1 activations stay on the executor for"
+                    + " pass 2 instead of being recomputed; each beyond the first costs one more micro-batch of"
+                    + " activation memory (0 = recompute all).",
             Scope.TRAIN_ONLY,
-            2, Checks.atLeast(0), OnResume.MAY_CHANGE),
+            1, Checks.atLeast(0), OnResume.MAY_CHANGE),
     EPOCHS("epochs", ValueType.INT, "N", "3", "Passes over the training data (give this or --steps, not both).",
             Scope.TRAIN_ONLY,
             null, Checks.atLeast(1), OnResume.MAY_CHANGE),

@@ -5,6 +5,7 @@ import io.sparkcl.job.train.LocalSpark;
 import io.sparkcl.job.train.data.RowBatches;
 import io.sparkcl.model.ClassifierHead;
 import io.sparkcl.model.encoder.BertConfig;
+import io.sparkcl.model.encoder.BertEncoderModel;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.encoder.ForwardState;
 import io.sparkcl.model.encoder.Pooling;
@@ -16,8 +17,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,6 +75,34 @@ class ExecutorModelsTest {
         }
         try (ExecutorModels.Lease next = ExecutorModels.lease(spec, 202, params(4))) {
             assertNull(next.takeParked(key), "parked activations belong to the previous parameters");
+        }
+    }
+    @Test
+    void aTaskParksSeveralForwardPassesEachOnItsOwnEncoder() {
+        Broadcast<FlatParams> v1 = params(5);
+        ExecutorModels.ParkKey first = new ExecutorModels.ParkKey(9, 0, new int[]{0, 1});
+        ExecutorModels.ParkKey second = new ExecutorModels.ParkKey(9, 0, new int[]{2, 3});
+        ForwardState a;
+        ForwardState b;
+        BertEncoderModel encoderA;
+        BertEncoderModel encoderB;
+        try (ExecutorModels.Lease pass1 = ExecutorModels.lease(spec, 301, v1)) {
+            encoderA = pass1.model();
+            a = encoderA.forward(RowBatches.encode(SyntheticData.rows(2, 3, false, 1, 0),
+                    SyntheticData.PAD, ClassifierHead.LINEAR, 1, 9), true);
+            pass1.park(first, a);
+            encoderB = pass1.model();
+            assertNotSame(encoderA, encoderB, "after parking, the task continues on another encoder");
+            b = encoderB.forward(RowBatches.encode(SyntheticData.rows(2, 3, false, 2, 2),
+                    SyntheticData.PAD, ClassifierHead.LINEAR, 1, 9), true);
+            pass1.park(second, b);
+            assertThrows(IllegalStateException.class, () -> pass1.park(first, a), "nothing left to park");
+        }
+        try (ExecutorModels.Lease pass2 = ExecutorModels.lease(spec, 301, v1)) {
+            assertSame(b, pass2.takeParked(second));
+            assertSame(encoderB, pass2.model());
+            assertSame(a, pass2.takeParked(first));
+            assertSame(encoderA, pass2.model());
         }
     }
 }
