@@ -40,7 +40,7 @@ public final class ExactTrainer implements Trainer {
         RunCheckpoints checkpoints = new RunCheckpoints(run, order, updater);
         long first = checkpoints.resume(total);
         INDArray grad = updater.newGradient();
-        try (ParamsBroadcast params = new ParamsBroadcast(run.jsc(), run.spec().numParams(), updater::snapshot);
+        try (ParamsBroadcast params = new ParamsBroadcast(run.jsc(), run.spec().numParams(), updater::current);
              StepLog log = new StepLog(run, total, first);
              RunEvaluation evaluation = new RunEvaluation(run, first)) {
             for (long step = first; step < total; step++) {

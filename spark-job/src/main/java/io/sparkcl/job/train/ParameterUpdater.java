@@ -1,12 +1,10 @@
 package io.sparkcl.job.train;
 
 import io.sparkcl.job.config.OptimConfig;
-import io.sparkcl.job.train.exec.FlatParams;
 import io.sparkcl.model.encoder.BertParameters;
 import io.sparkcl.model.optim.AdamW;
 import io.sparkcl.model.optim.GradientClipping;
 import io.sparkcl.model.optim.LearningRateSchedule;
-import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 /**
  * The parameter server's update, on the driver: the one copy of the parameters and the one optimizer state.
@@ -75,9 +72,9 @@ public final class ParameterUpdater implements Checkpointable {
         return Nd4j.create(params.dataType(), params.length());
     }
 
-    /** The current parameters for the broadcast: written into {@code buffer}, kept under {@code anchor} ({@link FlatParams#stored}). */
-    public FlatParams snapshot(Broadcast<?> anchor, ByteBuffer buffer) {
-        return FlatParams.stored(params, anchor, buffer);
+    /** The parameters themselves, to be read (the broadcast copies them): updated in place by each {@link #apply}. */
+    public INDArray current() {
+        return params;
     }
 
     /** A copy of the current parameters. */

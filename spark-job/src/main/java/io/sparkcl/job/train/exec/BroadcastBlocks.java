@@ -59,6 +59,12 @@ public final class BroadcastBlocks {
         return kept ? stored : null;
     }
 
+    /** Whether the block is in this JVM's block manager (not evicted, not removed). */
+    static boolean isInThisJvm(Stored stored) {
+        SparkEnv env = SparkEnv.get();
+        return env != null && env.blockManager().getStatus(stored.blockId()).isDefined();
+    }
+
     /**
      * Runs {@code reader} on a block's bytes: in place under the block's read lock (so it is not evicted meanwhile)
      * when it is in this JVM, else after one fetch.

@@ -59,6 +59,23 @@ public final class FlatParams implements Serializable {
         return s != null ? new FlatParams(null, s) : of(flat);
     }
 
+    /**
+     * Driver side: writes the values of {@code flat} in place into {@code buffer}, the buffer this stored form's block
+     * holds ({@link #stored} was given it), when that block is still in the driver's block manager; false (nothing
+     * written) for the inline form, a block that is gone, or values that do not fit. Only when no job reads these
+     * values any more.
+     */
+    boolean rewrite(INDArray flat, ByteBuffer buffer) {
+        long bytes = 4 * flat.length();
+        if (block == null || bytes != block.bytes() || !HostFloats.isWholeFloat(flat)
+                || !BroadcastBlocks.isInThisJvm(block)) {
+            return false;
+        }
+        floats(buffer.duplicate().clear().limit((int) bytes)).put(HostFloats.read(flat));
+        Reference.reachabilityFence(flat);
+        return true;
+    }
+
     /** A copy of the values of a flat array (as floats: another type or a view is converted first). */
     public static FlatParams of(INDArray flat) {
         INDArray whole = HostFloats.isWholeFloat(flat) ? flat : flat.castTo(DataType.FLOAT).dup('c');

@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Pass-2 gradients handed over through the block manager: stored by tasks, summed on the driver exactly as the
@@ -119,8 +121,7 @@ class BroadcastBlocksTest {
             values[i] = (float) Math.cos(0.37 * i) * (i % 7 == 0 ? 1e-30f : 3f);
         }
         INDArray live = Nd4j.createFromArray(values);
-        ParamsBroadcast params = new ParamsBroadcast(jsc, values.length,
-                (anchor, buffer) -> FlatParams.stored(live, anchor, buffer));
+        ParamsBroadcast params = new ParamsBroadcast(jsc, values.length, () -> live);
         Broadcast<FlatParams> first = params.value();
         assertEquals(1, blocks("sparkclparams").size(), "the values are a block, not the broadcast's pieces");
         for (float[] s : readInTasks(first, values.length)) {
@@ -130,8 +131,22 @@ class BroadcastBlocksTest {
         live.muli(2);
         params.replace();
         assertArrayEquals(live.data().asFloat(), params.value().value().toFloats());
+        Broadcast<FlatParams> second = params.value();
         live.addi(1);
-        params.replace(); // into the first version's buffer again
+        params.replace(); // into the first version's buffer again, in place: no new broadcast
+        assertSame(first, params.value(), "a slot's broadcast is reused");
+        for (float[] s : readInTasks(params.value(), values.length)) {
+            assertArrayEquals(live.data().asFloat(), s);
+        }
+        assertEquals(2, blocks("sparkclparams").size(), "one block per slot");
+
+        // a slot whose block is gone (evicted) starts over with new broadcasts
+        for (BlockId id : blocks("sparkclparams")) {
+            SparkEnv.get().blockManager().removeBlock(id, true);
+        }
+        live.subi(3);
+        params.replace();
+        assertTrue(params.value() != second, "a new broadcast for the slot whose block was gone");
         for (float[] s : readInTasks(params.value(), values.length)) {
             assertArrayEquals(live.data().asFloat(), s);
         }
