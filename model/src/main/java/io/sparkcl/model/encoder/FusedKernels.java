@@ -5,7 +5,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -63,37 +66,70 @@ final class FusedKernels implements EncoderKernels {
         }
     }
 
-    /** Masks are made in heap scratch per batch row (or row and head) and written with one bulk put each. */
+    /**
+     * Masks are made as words (two entries per long, see {@link DropoutMasks#fillWords}) in heap scratch per batch row
+     * (or row and head) and written into the native mask as longs with one bulk put each.
+     */
     @Override
     public void hiddenDropoutMask(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
-        final FloatBuffer M = buf(mask);
-        final int o = off(mask);
+        final MaskWriter out = new MaskWriter(mask);
         final int perRow = t * width;
         int[][] ch = chunks(seeds.length);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] row = new float[perRow];
-            long[] hashes = DropoutMasks.hashScratch(perRow);
+            long[] words = DropoutMasks.wordScratch(perRow);
             for (int i = ch[c][0]; i < ch[c][1]; i++) {
-                DropoutMasks.hiddenRow(seeds[i], t, width, layer, site, p, row, 0, hashes);
-                M.put(o + i * perRow, row);
+                DropoutMasks.hiddenRowWords(seeds[i], t, width, layer, site, p, words);
+                out.put((long) i * perRow, words, 0, perRow);
             }
         });
     }
 
     @Override
     public void attentionDropoutMask(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
-        final FloatBuffer M = buf(mask);
-        final int o = off(mask);
+        final MaskWriter out = new MaskWriter(mask);
         final int tt = t * t;
+        final int perRow = (t + 1) >>> 1;
         int[][] ch = chunks(seeds.length * heads);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] block = new float[tt];
-            long[] hashes = DropoutMasks.hashScratch(t);
+            long[] words = new long[t * perRow];
             for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
-                DropoutMasks.attentionBlock(seeds[blk / heads], blk % heads, t, layer, p, block, 0, hashes);
-                M.put(o + blk * tt, block);
+                DropoutMasks.attentionBlockWords(seeds[blk / heads], blk % heads, t, layer, p, words);
+                if ((t & 1) == 0) {
+                    out.put((long) blk * tt, words, 0, tt);   // rows are whole words: one put for the block
+                } else {
+                    for (int q = 0; q < t; q++) {
+                        out.put((long) blk * tt + (long) q * t, words, q * perRow, t);
+                    }
+                }
             }
         });
+    }
+
+    /** Writes mask words into a FLOAT array's native buffer as longs, at any float position. */
+    private static final class MaskWriter {
+        private final FloatBuffer floats;
+        private final LongBuffer fromEven;
+        private final LongBuffer fromOdd;
+        private final long offset;
+
+        MaskWriter(INDArray mask) {
+            floats = buf(mask);   // addressed as every array here: from the buffer's index 0 plus the array's offset
+            ByteBuffer bytes = mask.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+            fromEven = bytes.asLongBuffer();
+            bytes.position(Float.BYTES);
+            fromOdd = bytes.slice().order(ByteOrder.nativeOrder()).asLongBuffer();
+            offset = mask.offset();
+        }
+
+        /** Entries [0, count) of words from word w into floats [at, at + count) of the mask. */
+        void put(long at, long[] words, int w, int count) {
+            int pos = (int) (offset + at);
+            LongBuffer view = (pos & 1) == 0 ? fromEven : fromOdd;
+            view.put(pos >>> 1, words, w, count >>> 1);
+            if ((count & 1) != 0) {
+                floats.put(pos + count - 1, DropoutMasks.entryOf(words, w, count - 1));
+            }
+        }
     }
 
     @Override
