@@ -1,15 +1,72 @@
 package io.sparkcl.model.optim;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 
 /** Clipping of a flat gradient by its global L2 norm (as {@code torch.nn.utils.clip_grad_norm_}). */
 public final class GradientClipping {
+    /** Elements per parallel chunk and per heap block of the fused FLOAT norm. */
+    private static final int CHUNK = 1 << 18;
+    private static final int BLOCK = 4096;
+
     private GradientClipping() {
     }
 
-    /** The global L2 norm of the flat gradient. */
+    /**
+     * The global L2 norm of the flat gradient. A contiguous FLOAT array (the training gradient) is summed by a fused
+     * Java pass, as {@link AdamW} updates it (ND4J's norm2 took ~4x as long as a pass over the same memory): squares
+     * in float over blocks of 4096 elements (eight partial chains), blocks added in double. Anything else goes
+     * through ND4J.
+     */
     public static double globalNorm(INDArray grads) {
+        if (grads.dataType() == DataType.FLOAT && !grads.isView() && grads.offset() == 0
+                && (grads.rank() == 1 || grads.isVector()) && grads.length() <= Integer.MAX_VALUE) {
+            return Math.sqrt(sumOfSquaresFused(grads));
+        }
         return grads.norm2Number().doubleValue();
+    }
+
+    private static double sumOfSquaresFused(INDArray grads) {
+        final FloatBuffer g = grads.data().asNioFloat();
+        final int length = (int) grads.length();
+        final int chunks = (length + CHUNK - 1) / CHUNK;
+        double total = IntStream.range(0, chunks).parallel().mapToDouble(c -> {
+            float[] block = new float[BLOCK];
+            double sum = 0;
+            for (int at = c * CHUNK, end = Math.min(length, at + CHUNK); at < end; at += BLOCK) {
+                int len = Math.min(BLOCK, end - at);
+                g.get(at, block, 0, len);
+                sum += sumOfSquares(block, len);
+            }
+            return sum;
+        }).sum();
+        // the buffer view does not keep the array alive: the collector must not free the native buffer mid-pass
+        Reference.reachabilityFence(grads);
+        return total;
+    }
+
+    /** x[0]^2 + ... + x[len-1]^2 in eight partial sums (a single running sum is one long dependency chain). */
+    private static float sumOfSquares(float[] x, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j] * x[j];
+            s1 += x[j + 1] * x[j + 1];
+            s2 += x[j + 2] * x[j + 2];
+            s3 += x[j + 3] * x[j + 3];
+            s4 += x[j + 4] * x[j + 4];
+            s5 += x[j + 5] * x[j + 5];
+            s6 += x[j + 6] * x[j + 6];
+            s7 += x[j + 7] * x[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j] * x[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /**
