@@ -1,5 +1,6 @@
 package io.sparkcl.model.optim;
 
+import io.sparkcl.model.encoder.FloatSums;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,33 +41,13 @@ public final class GradientClipping {
             for (int at = c * CHUNK, end = Math.min(length, at + CHUNK); at < end; at += BLOCK) {
                 int len = Math.min(BLOCK, end - at);
                 g.get(at, block, 0, len);
-                sum += sumOfSquares(block, len);
+                sum += FloatSums.sumOfProducts(block, block, 0, len);
             }
             return sum;
         }).sum();
         // the buffer view does not keep the array alive: the collector must not free the native buffer mid-pass
         Reference.reachabilityFence(grads);
         return total;
-    }
-
-    /** x[0]^2 + ... + x[len-1]^2 in eight partial sums (a single running sum is one long dependency chain). */
-    private static float sumOfSquares(float[] x, int len) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        int j = 0;
-        for (; j + 8 <= len; j += 8) {
-            s0 += x[j] * x[j];
-            s1 += x[j + 1] * x[j + 1];
-            s2 += x[j + 2] * x[j + 2];
-            s3 += x[j + 3] * x[j + 3];
-            s4 += x[j + 4] * x[j + 4];
-            s5 += x[j + 5] * x[j + 5];
-            s6 += x[j + 6] * x[j + 6];
-            s7 += x[j + 7] * x[j + 7];
-        }
-        for (; j < len; j++) {
-            s0 += x[j] * x[j];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /**
