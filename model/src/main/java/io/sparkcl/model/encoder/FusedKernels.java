@@ -135,24 +135,27 @@ final class FusedKernels implements EncoderKernels {
     @Override
     public void gatherSum(INDArray word, INDArray position, INDArray type, int[] ids, int[] posIds, int[] typeIds,
                           INDArray out) {
-        int d = (int) out.size(1);
-        FloatBuffer w = buf(word);
-        FloatBuffer p = buf(position);
-        FloatBuffer ty = buf(type);
-        FloatBuffer o = buf(out);
-        int wo = off(word);
-        int po = off(position);
-        int to = off(type);
-        int oo = off(out);
-        for (int j = 0; j < ids.length; j++) {
-            int wr = wo + ids[j] * d;
-            int pr = po + posIds[j] * d;
-            int tr = to + typeIds[j] * d;
-            int dst = oo + j * d;
-            for (int k = 0; k < d; k++) {
-                o.put(dst + k, w.get(wr + k) + p.get(pr + k) + ty.get(tr + k));
+        final int d = (int) out.size(1);
+        final FloatBuffer w = buf(word);
+        final FloatBuffer p = buf(position);
+        final FloatBuffer ty = buf(type);
+        final FloatBuffer o = buf(out);
+        final int wo = off(word), po = off(position), to = off(type), oo = off(out);
+        int[][] ch = chunks(ids.length);
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] sum = new float[d];
+            float[] pos = new float[d];
+            float[] typ = new float[d];
+            for (int j = ch[c][0]; j < ch[c][1]; j++) {
+                w.get(wo + ids[j] * d, sum);
+                p.get(po + posIds[j] * d, pos);
+                ty.get(to + typeIds[j] * d, typ);
+                for (int k = 0; k < d; k++) {
+                    sum[k] = sum[k] + pos[k] + typ[k];
+                }
+                o.put(oo + j * d, sum);
             }
-        }
+        });
     }
 
     /** Sequential: exact for repeated ids (a parallel scatter would race), and only N*d elements. */
@@ -163,12 +166,16 @@ final class FusedKernels implements EncoderKernels {
         FloatBuffer s = buf(src);
         int go = off(table);
         int so = off(src);
+        float[] row = new float[d];
+        float[] add = new float[d];
         for (int j = 0; j < ids.length; j++) {
             int dst = go + ids[j] * d;
-            int from = so + j * d;
+            g.get(dst, row);
+            s.get(so + j * d, add);
             for (int k = 0; k < d; k++) {
-                g.put(dst + k, g.get(dst + k) + s.get(from + k));
+                row[k] += add[k];
             }
+            g.put(dst, row);
         }
     }
 
