@@ -225,11 +225,11 @@ final class FusedKernels implements EncoderKernels {
                         v[j] += res[j];
                     }
                 }
-                float mean = FloatSums.sum(v, 0, d) / d;
+                float mean = sum(v, d) / d;
                 for (int j = 0; j < d; j++) {
                     o[j] = v[j] - mean;
                 }
-                float rs = (float) (1.0 / Math.sqrt(FloatSums.sumOfProducts(o, o, 0, d) / d + eps));
+                float rs = (float) (1.0 / Math.sqrt(sumOfProducts(o, o, d) / d + eps));
                 for (int j = 0; j < d; j++) {
                     float xh = o[j] * rs;
                     v[j] = xh;
@@ -242,6 +242,49 @@ final class FusedKernels implements EncoderKernels {
                 O.put(oo + base, o);
             }
         });
+    }
+
+    /**
+     * x[0] + ... + x[len-1] in eight interleaved partial sums: a single running sum is a chain of dependent additions
+     * (one per FP-add latency, and C2 does not vectorise float reductions); eight chains overlap.
+     */
+    private static float sum(float[] x, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j];
+            s1 += x[j + 1];
+            s2 += x[j + 2];
+            s3 += x[j + 3];
+            s4 += x[j + 4];
+            s5 += x[j + 5];
+            s6 += x[j + 6];
+            s7 += x[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** x[0] y[0] + ... + x[len-1] y[len-1], in eight partial sums as {@link #sum}. */
+    private static float sumOfProducts(float[] x, float[] y, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int j = 0;
+        for (; j + 8 <= len; j += 8) {
+            s0 += x[j] * y[j];
+            s1 += x[j + 1] * y[j + 1];
+            s2 += x[j + 2] * y[j + 2];
+            s3 += x[j + 3] * y[j + 3];
+            s4 += x[j + 4] * y[j + 4];
+            s5 += x[j + 5] * y[j + 5];
+            s6 += x[j + 6] * y[j + 6];
+            s7 += x[j + 7] * y[j + 7];
+        }
+        for (; j < len; j++) {
+            s0 += x[j] * y[j];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** A copy of {@code len} floats of a (parameter) buffer from {@code offset}, or null for a null buffer. */
@@ -310,7 +353,8 @@ final class FusedKernels implements EncoderKernels {
 
     /**
      * One row of the LayerNorm backward: adds dy * xhat and dy to the gamma and beta gradient sums and writes
-     * dxhat = rstd * (dy gamma - mean(dy gamma) - xhat mean(dy gamma xhat)) into {@code dx}. A method of its own, so
+     * dxhat = rstd * (dy gamma - mean(dy gamma) - xhat mean(dy gamma xhat)) into {@code dx} (the arithmetic of the
+     * loop it was taken from, unchanged). A method of its own, so
      * C2 compiles it early and for every caller alike (inside the chunk loop, the embeddings' call, the only one
      * without residual output, made the loop's compiled code deoptimise during the first steps).
      */
@@ -321,8 +365,14 @@ final class FusedKernels implements EncoderKernels {
             b[j] += y[j];
             dx[j] = y[j] * gamma[j];
         }
-        float m1 = FloatSums.sum(dx, 0, d) / d;
-        float m2 = FloatSums.sumOfProducts(dx, xh, 0, d) / d;
+        float m1 = 0f;
+        float m2 = 0f;
+        for (int j = 0; j < d; j++) {
+            m1 += dx[j];
+            m2 += dx[j] * xh[j];
+        }
+        m1 /= d;
+        m2 /= d;
         for (int j = 0; j < d; j++) {
             dx[j] = rs * (dx[j] - m1 - xh[j] * m2);
         }
@@ -529,20 +579,24 @@ final class FusedKernels implements EncoderKernels {
     private static void softmaxBlock(float[] v, double[] ex, float[] bias, int t) {
         int tt = t * t;
         for (int r = 0; r < tt; r += t) {
+            float max = Float.NEGATIVE_INFINITY;
             for (int k = 0; k < t; k++) {
                 v[r + k] += bias[k];
+                max = Math.max(max, v[r + k]);
             }
-            float max = FloatSums.max(v, r, t);
             for (int k = 0; k < t; k++) {
                 ex[r + k] = v[r + k] - max;
             }
         }
         VectorExp.expInPlace(ex, tt);
         for (int r = 0; r < tt; r += t) {
+            float sum = 0f;
             for (int k = 0; k < t; k++) {
-                v[r + k] = (float) ex[r + k];
+                float e = (float) ex[r + k];
+                v[r + k] = e;
+                sum += e;
             }
-            float inv = 1f / FloatSums.sum(v, r, t);
+            float inv = 1f / sum;
             for (int k = 0; k < t; k++) {
                 v[r + k] *= inv;
             }
@@ -585,7 +639,10 @@ final class FusedKernels implements EncoderKernels {
                     }
                 }
                 for (int r = 0; r < tt; r += t) {
-                    float dot = FloatSums.sumOfProducts(g, pr, r, t);
+                    float dot = 0f;
+                    for (int k = r; k < r + t; k++) {
+                        dot += g[k] * pr[k];
+                    }
                     for (int k = r; k < r + t; k++) {
                         g[k] = pr[k] * (g[k] - dot);
                     }
