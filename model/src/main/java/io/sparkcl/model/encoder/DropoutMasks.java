@@ -1,5 +1,6 @@
 package io.sparkcl.model.encoder;
 
+import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 
 /**
@@ -8,7 +9,8 @@ import java.util.stream.IntStream;
  * same rows grouped into other micro-batches (or padded to another length), replays exactly the same masks.
  *
  * <p>Mask values are 0 (dropped) or 1/(1-p) (kept), in float whatever the model's precision (the float64 reference
- * uses the same masks). Two 32-bit uniforms are taken from each 64-bit hash.
+ * uses the same masks). Two 32-bit uniforms are taken from each 64-bit hash. The kernels get them as "words", two
+ * entries per long, which they write to float buffers as longs.
  */
 final class DropoutMasks {
     /** Sites of one layer. */
@@ -35,71 +37,127 @@ final class DropoutMasks {
         return mix64(rowSeed ^ mix64(((long) (layer + 1) << 8 | site) * GOLDEN + 0x632BE59BD9B4E019L));
     }
 
-    /**
-     * mask[o + i] = kept(counter base + i) ? scale : 0 for i in [0, count), base even: the two lanes of a counter pair
-     * (c, c + 1) come from one 64-bit hash of c/2 (low half for even c, high half for odd c), computed once. The
-     * hashes go through {@code hashes} first: that loop has no branch and no store to the mask, so C2 vectorises it.
-     */
-    private static void fill(long key, long base, int count, long threshold, float scale, float[] mask, int o,
-                             long[] hashes) {
-        int pairs = (count + 1) >>> 1;
-        long first = base >>> 1;
-        for (int i = 0; i < pairs; i++) {
-            hashes[i] = mix64(key + (first + i) * GOLDEN);
+    /** Entry 2i of a word in its low 32 bits on a little-endian machine (so a word is two floats in memory order). */
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final int EVEN_SHIFT = LITTLE_ENDIAN ? 0 : 32;
+    private static final int ODD_SHIFT = 32 - EVEN_SHIFT;
+    private static final long LOW_HALF = 0xFFFFFFFFL;
+
+    /** i * GOLDEN for i = 0, 1, ...: the hash loop reads its counters from here (C2 does not vectorise long(i) * c). */
+    private static volatile long[] counterSteps = new long[0];
+
+    private static long[] counterSteps(int pairs) {
+        long[] steps = counterSteps;
+        if (steps.length < pairs) {
+            synchronized (DropoutMasks.class) {
+                steps = counterSteps;
+                if (steps.length < pairs) {
+                    steps = new long[Math.max(pairs, 2 * steps.length)];
+                    for (int i = 0; i < steps.length; i++) {
+                        steps[i] = i * GOLDEN;
+                    }
+                    counterSteps = steps;
+                }
+            }
         }
-        for (int i = 0; i < count; i++) {
-            long r = hashes[i >>> 1];
-            long lane = (i & 1) == 0 ? r & 0xFFFFFFFFL : r >>> 32;
-            mask[o + i] = lane >= threshold ? scale : 0f;
+        return steps;
+    }
+
+    /**
+     * The mask entries of counters base + i, i in [0, count), base even, as words: words[w + i/2] holds entries
+     * (2j, 2j + 1) as two float bit patterns laid out in native byte order (0 or the bits of scale each), so written
+     * to a float buffer as longs they are the entries in order. The two lanes of a counter pair (c, c + 1) come from
+     * one 64-bit hash of c/2: the low 32 bits decide even c, the high 32 bits odd c; an entry is kept when its lane
+     * is at least {@code threshold}. Two short branch-free loops over long arrays, so that C2 vectorises both.
+     */
+    static void fillWords(long key, long base, int count, long threshold, float scale, long[] words, int w) {
+        int pairs = (count + 1) >>> 1;
+        long start = key + (base >>> 1) * GOLDEN;
+        long[] steps = counterSteps(pairs);
+        for (int i = 0; i < pairs; i++) {
+            words[w + i] = mix64(start + steps[i]);
+        }
+        long kept = Float.floatToRawIntBits(scale) & LOW_HALF;
+        for (int i = 0; i < pairs; i++) {
+            long r = words[w + i];
+            words[w + i] = entry(r & LOW_HALF, threshold, kept) << EVEN_SHIFT
+                    | entry(r >>> 32, threshold, kept) << ODD_SHIFT;
         }
     }
 
-    private static long threshold(double p) {
+    /** {@code kept} when lane >= threshold, else 0 (both below 2^32 + 1, so the difference's sign decides). */
+    private static long entry(long lane, long threshold, long kept) {
+        return (((lane - threshold) >>> 63) - 1) & kept;
+    }
+
+    /** Entry i of words written by {@link #fillWords} from word w. */
+    static float entryOf(long[] words, int w, int i) {
+        return Float.intBitsToFloat((int) (words[w + (i >>> 1)] >>> ((i & 1) == 0 ? EVEN_SHIFT : ODD_SHIFT)));
+    }
+
+    static long threshold(double p) {
         return (long) Math.floor(p * 4294967296.0);
     }
 
-    /** Scratch for {@link #hiddenRow}/{@link #attentionBlock} of up to {@code entries} mask entries. */
-    static long[] hashScratch(int entries) {
+    static float scale(double p) {
+        return (float) (1.0 / (1.0 - p));
+    }
+
+    /** Words for up to {@code entries} mask entries. */
+    static long[] wordScratch(int entries) {
         return new long[(entries + 1) >>> 1];
     }
 
     /**
-     * The hidden-state mask of one batch row (T*width entries, c order) into mask[o...]: entry (token t, unit j) uses
-     * counter t*width + j, independent of T.
+     * The hidden-state mask of one batch row (T*width entries, c order) as words from words[0]: entry (token t, unit
+     * j) uses counter t*width + j, independent of T.
      */
-    static void hiddenRow(long seed, int t, int width, int layer, int site, double p, float[] mask, int o,
-                          long[] hashes) {
-        fill(siteKey(seed, layer, site), 0, t * width, threshold(p), (float) (1.0 / (1.0 - p)), mask, o, hashes);
+    static void hiddenRowWords(long seed, int t, int width, int layer, int site, double p, long[] words) {
+        fillWords(siteKey(seed, layer, site), 0, t * width, threshold(p), scale(p), words, 0);
     }
 
     /**
-     * The attention-probability mask [T, T] of one batch row and head into mask[o...]: entry (query q, key k) uses
-     * counter (head, q, k) packed in 21-bit fields, independent of T.
+     * The attention-probability mask [T, T] of one batch row and head as words, query row q from word
+     * q * ceil(T/2): entry (query q, key k) uses counter (head, q, k) packed in 21-bit fields, independent of T.
      */
-    static void attentionBlock(long seed, int head, int t, int layer, double p, float[] mask, int o, long[] hashes) {
+    static void attentionBlockWords(long seed, int head, int t, int layer, double p, long[] words) {
         long key = siteKey(seed, layer, SITE_ATTENTION_PROBS);
         long thr = threshold(p);
-        float scale = (float) (1.0 / (1.0 - p));
+        float scale = scale(p);
+        int perRow = (t + 1) >>> 1;
         for (int q = 0; q < t; q++) {
-            fill(key, ((long) head << (2 * ATT_BITS)) | ((long) q << ATT_BITS), t, thr, scale, mask, o + q * t, hashes);
+            fillWords(key, ((long) head << (2 * ATT_BITS)) | ((long) q << ATT_BITS), t, thr, scale, words, q * perRow);
         }
     }
 
-    /** The mask [n*T, width] (c order) of a hidden-state site: {@link #hiddenRow} for each row. */
+    /** The mask [n*T, width] (c order) of a hidden-state site: {@link #hiddenRowWords} for each row. */
     static float[] hidden(long[] seeds, int t, int width, int layer, int site, double p) {
         final int perRow = t * width;
         float[] mask = new float[seeds.length * perRow];
-        IntStream.range(0, seeds.length).parallel().forEach(i ->
-                hiddenRow(seeds[i], t, width, layer, site, p, mask, i * perRow, hashScratch(perRow)));
+        IntStream.range(0, seeds.length).parallel().forEach(i -> {
+            long[] words = wordScratch(perRow);
+            hiddenRowWords(seeds[i], t, width, layer, site, p, words);
+            for (int e = 0; e < perRow; e++) {
+                mask[i * perRow + e] = entryOf(words, 0, e);
+            }
+        });
         return mask;
     }
 
-    /** The mask [n*H, T, T] of the attention probabilities: {@link #attentionBlock} for each (row, head). */
+    /** The mask [n*H, T, T] of the attention probabilities: {@link #attentionBlockWords} for each (row, head). */
     static float[] attention(long[] seeds, int heads, int t, int layer, double p) {
         final int tt = t * t;
+        final int perRow = (t + 1) >>> 1;
         float[] mask = new float[seeds.length * heads * tt];
-        IntStream.range(0, seeds.length * heads).parallel().forEach(ih ->
-                attentionBlock(seeds[ih / heads], ih % heads, t, layer, p, mask, ih * tt, hashScratch(t)));
+        IntStream.range(0, seeds.length * heads).parallel().forEach(ih -> {
+            long[] words = new long[t * perRow];
+            attentionBlockWords(seeds[ih / heads], ih % heads, t, layer, p, words);
+            for (int q = 0; q < t; q++) {
+                for (int k = 0; k < t; k++) {
+                    mask[ih * tt + q * t + k] = entryOf(words, q * perRow, k);
+                }
+            }
+        });
         return mask;
     }
 }

@@ -5,7 +5,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -63,60 +66,96 @@ final class FusedKernels implements EncoderKernels {
         }
     }
 
-    /** Masks are made in heap scratch per batch row (or row and head) and written with one bulk put each. */
+    /**
+     * Masks are made as words (two entries per long, see {@link DropoutMasks#fillWords}) in heap scratch per batch row
+     * (or row and head) and written into the native mask as longs with one bulk put each.
+     */
     @Override
     public void hiddenDropoutMask(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
-        final FloatBuffer M = buf(mask);
-        final int o = off(mask);
+        final MaskWriter out = new MaskWriter(mask);
         final int perRow = t * width;
         int[][] ch = chunks(seeds.length);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] row = new float[perRow];
-            long[] hashes = DropoutMasks.hashScratch(perRow);
+            long[] words = DropoutMasks.wordScratch(perRow);
             for (int i = ch[c][0]; i < ch[c][1]; i++) {
-                DropoutMasks.hiddenRow(seeds[i], t, width, layer, site, p, row, 0, hashes);
-                M.put(o + i * perRow, row);
+                DropoutMasks.hiddenRowWords(seeds[i], t, width, layer, site, p, words);
+                out.put((long) i * perRow, words, 0, perRow);
             }
         });
     }
 
     @Override
     public void attentionDropoutMask(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
-        final FloatBuffer M = buf(mask);
-        final int o = off(mask);
+        final MaskWriter out = new MaskWriter(mask);
         final int tt = t * t;
+        final int perRow = (t + 1) >>> 1;
         int[][] ch = chunks(seeds.length * heads);
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            float[] block = new float[tt];
-            long[] hashes = DropoutMasks.hashScratch(t);
+            long[] words = new long[t * perRow];
             for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
-                DropoutMasks.attentionBlock(seeds[blk / heads], blk % heads, t, layer, p, block, 0, hashes);
-                M.put(o + blk * tt, block);
+                DropoutMasks.attentionBlockWords(seeds[blk / heads], blk % heads, t, layer, p, words);
+                if ((t & 1) == 0) {
+                    out.put((long) blk * tt, words, 0, tt);   // rows are whole words: one put for the block
+                } else {
+                    for (int q = 0; q < t; q++) {
+                        out.put((long) blk * tt + (long) q * t, words, q * perRow, t);
+                    }
+                }
             }
         });
+    }
+
+    /** Writes mask words into a FLOAT array's native buffer as longs, at any float position. */
+    private static final class MaskWriter {
+        private final FloatBuffer floats;
+        private final LongBuffer fromEven;
+        private final LongBuffer fromOdd;
+        private final long offset;
+
+        MaskWriter(INDArray mask) {
+            floats = buf(mask);   // addressed as every array here: from the buffer's index 0 plus the array's offset
+            ByteBuffer bytes = mask.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+            fromEven = bytes.asLongBuffer();
+            bytes.position(Float.BYTES);
+            fromOdd = bytes.slice().order(ByteOrder.nativeOrder()).asLongBuffer();
+            offset = mask.offset();
+        }
+
+        /** Entries [0, count) of words from word w into floats [at, at + count) of the mask. */
+        void put(long at, long[] words, int w, int count) {
+            int pos = (int) (offset + at);
+            LongBuffer view = (pos & 1) == 0 ? fromEven : fromOdd;
+            view.put(pos >>> 1, words, w, count >>> 1);
+            if ((count & 1) != 0) {
+                floats.put(pos + count - 1, DropoutMasks.entryOf(words, w, count - 1));
+            }
+        }
     }
 
     @Override
     public void gatherSum(INDArray word, INDArray position, INDArray type, int[] ids, int[] posIds, int[] typeIds,
                           INDArray out) {
-        int d = (int) out.size(1);
-        FloatBuffer w = buf(word);
-        FloatBuffer p = buf(position);
-        FloatBuffer ty = buf(type);
-        FloatBuffer o = buf(out);
-        int wo = off(word);
-        int po = off(position);
-        int to = off(type);
-        int oo = off(out);
-        for (int j = 0; j < ids.length; j++) {
-            int wr = wo + ids[j] * d;
-            int pr = po + posIds[j] * d;
-            int tr = to + typeIds[j] * d;
-            int dst = oo + j * d;
-            for (int k = 0; k < d; k++) {
-                o.put(dst + k, w.get(wr + k) + p.get(pr + k) + ty.get(tr + k));
+        final int d = (int) out.size(1);
+        final FloatBuffer w = buf(word);
+        final FloatBuffer p = buf(position);
+        final FloatBuffer ty = buf(type);
+        final FloatBuffer o = buf(out);
+        final int wo = off(word), po = off(position), to = off(type), oo = off(out);
+        int[][] ch = chunks(ids.length);
+        IntStream.range(0, ch.length).parallel().forEach(c -> {
+            float[] sum = new float[d];
+            float[] pos = new float[d];
+            float[] typ = new float[d];
+            for (int j = ch[c][0]; j < ch[c][1]; j++) {
+                w.get(wo + ids[j] * d, sum);
+                p.get(po + posIds[j] * d, pos);
+                ty.get(to + typeIds[j] * d, typ);
+                for (int k = 0; k < d; k++) {
+                    sum[k] = sum[k] + pos[k] + typ[k];
+                }
+                o.put(oo + j * d, sum);
             }
-        }
+        });
     }
 
     /** Sequential: exact for repeated ids (a parallel scatter would race), and only N*d elements. */
@@ -127,12 +166,16 @@ final class FusedKernels implements EncoderKernels {
         FloatBuffer s = buf(src);
         int go = off(table);
         int so = off(src);
+        float[] row = new float[d];
+        float[] add = new float[d];
         for (int j = 0; j < ids.length; j++) {
             int dst = go + ids[j] * d;
-            int from = so + j * d;
+            g.get(dst, row);
+            s.get(so + j * d, add);
             for (int k = 0; k < d; k++) {
-                g.put(dst + k, g.get(dst + k) + s.get(from + k));
+                row[k] += add[k];
             }
+            g.put(dst, row);
         }
     }
 
@@ -285,23 +328,7 @@ final class FusedKernels implements EncoderKernels {
                 int base = i * d;
                 DY.get(yo + base, y);
                 X.get(xo + base, xh);
-                for (int j = 0; j < d; j++) {
-                    g[j] += y[j] * xh[j];
-                    b[j] += y[j];
-                    dxh[j] = y[j] * gamma0[j];
-                }
-                float m1 = 0f;
-                float m2 = 0f;
-                for (int j = 0; j < d; j++) {
-                    m1 += dxh[j];
-                    m2 += dxh[j] * xh[j];
-                }
-                m1 /= d;
-                m2 /= d;
-                float rs = S.get(so + i);
-                for (int j = 0; j < d; j++) {
-                    dxh[j] = rs * (dxh[j] - m1 - xh[j] * m2);
-                }
+                layerNormBackwardRow(y, xh, gamma0, S.get(so + i), g, b, dxh, d);
                 if (RO != null) {
                     RO.put(roo + base, dxh);
                 }
@@ -321,6 +348,33 @@ final class FusedKernels implements EncoderKernels {
         addSums(dBeta, db);
         if (dBias != null) {
             addSums(dBias, dd);
+        }
+    }
+
+    /**
+     * One row of the LayerNorm backward: adds dy * xhat and dy to the gamma and beta gradient sums and writes
+     * dxhat = rstd * (dy gamma - mean(dy gamma) - xhat mean(dy gamma xhat)) into {@code dx} (the arithmetic of the
+     * loop it was taken from, unchanged). A method of its own, so
+     * C2 compiles it early and for every caller alike (inside the chunk loop, the embeddings' call, the only one
+     * without residual output, made the loop's compiled code deoptimise during the first steps).
+     */
+    private static void layerNormBackwardRow(float[] y, float[] xh, float[] gamma, float rs, float[] g, float[] b,
+                                             float[] dx, int d) {
+        for (int j = 0; j < d; j++) {
+            g[j] += y[j] * xh[j];
+            b[j] += y[j];
+            dx[j] = y[j] * gamma[j];
+        }
+        float m1 = 0f;
+        float m2 = 0f;
+        for (int j = 0; j < d; j++) {
+            m1 += dx[j];
+            m2 += dx[j] * xh[j];
+        }
+        m1 /= d;
+        m2 /= d;
+        for (int j = 0; j < d; j++) {
+            dx[j] = rs * (dx[j] - m1 - xh[j] * m2);
         }
     }
 
