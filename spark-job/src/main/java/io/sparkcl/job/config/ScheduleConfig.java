@@ -17,12 +17,13 @@ import static io.sparkcl.job.config.ConfigKey.*;
  * @param checkpointEvery write the "last" checkpoint every N steps (0 = only at the end)
  * @param logEvery        a progress line every N steps
  */
-public record ScheduleConfig(int globalBatch, int microBatch, int keptMicroBatches, int epochs, long steps, long seed, long evalEvery,
-                             int evalBatch, long checkpointEvery, long logEvery) implements Serializable {
+public record ScheduleConfig(int globalBatch, int microBatch, int keptMicroBatches, int epochs, long steps, long seed,
+                             long evalEvery, int evalBatch, long checkpointEvery, long logEvery) implements Serializable {
 
     static ScheduleConfig from(ConfigValues r) {
-        return new ScheduleConfig(r.get(GLOBAL_BATCH), r.get(MICRO_BATCH), r.get(KEPT_MICRO_BATCHES), r.get(EPOCHS, 0), r.get(STEPS, 0L),
-                r.get(SEED), r.get(EVAL_EVERY), r.get(EVAL_BATCH), r.get(CHECKPOINT_EVERY), r.get(LOG_EVERY));
+        return new ScheduleConfig(r.get(GLOBAL_BATCH), r.get(MICRO_BATCH), r.get(KEPT_MICRO_BATCHES), r.get(EPOCHS, 0),
+                r.get(STEPS, 0L), r.get(SEED), r.get(EVAL_EVERY), r.get(EVAL_BATCH), r.get(CHECKPOINT_EVERY),
+                r.get(LOG_EVERY));
     }
 
     public long totalSteps(long stepsPerEpoch) {

@@ -80,7 +80,8 @@ public final class StepBenchmark {
         Path dir = tempDir();
         TrainConfig config = TrainConfig.builder().dataset("bench").model(sh.model).method(sh.method).globalBatch(sh.batch)
                 .microBatch(sh.micro).steps(sh.steps).maxLength(sh.seqLen).set(ConfigKey.EVAL_EVERY, (long) sh.steps)
-                .set(ConfigKey.CHECKPOINT_EVERY, 0L).set(ConfigKey.KEPT_MICRO_BATCHES, kept).output(dir.resolve("exact").toUri().toString()).build();
+                .set(ConfigKey.CHECKPOINT_EVERY, 0L).set(ConfigKey.KEPT_MICRO_BATCHES, kept)
+                .output(dir.resolve("exact").toUri().toString()).build();
 
         // the job's own session settings (SparkSessions), so the benchmark measures what sparkcl train runs
         SparkSession spark = SparkSessions.create("sparkcl-bench-step", master);
@@ -90,7 +91,8 @@ public final class StepBenchmark {
             out.printf(Locale.ROOT, "bench step: model %s (random weights, %d parameters), method %s, global batch "
                             + "%d, micro-batch %d (last %d of a shard kept for pass 2), %d tokens per row, %d steps "
                             + "(first %d not counted), master %s (%d partitions), %d cores%n", sh.model,
-                    start.params().length, sh.method, sh.batch, sh.micro, kept, sh.seqLen, sh.steps, sh.warmup, master, parts, Runtime.getRuntime().availableProcessors());
+                    start.params().length, sh.method, sh.batch, sh.micro, kept, sh.seqLen, sh.steps, sh.warmup, master,
+                    parts, Runtime.getRuntime().availableProcessors());
             out.printf(Locale.ROOT, "  spark.task.maxDirectResultSize %s, spark.broadcast.compress %s%n",
                     jsc.getConf().get("spark.task.maxDirectResultSize", "(Spark's default)"),
                     jsc.getConf().get("spark.broadcast.compress", "(Spark's default)"));
@@ -153,7 +155,8 @@ public final class StepBenchmark {
         out.printf(Locale.ROOT, "  ratio exact / reference: %.2f (goal >= 0.8); overhead fraction %.1f%% (goal <= 10%%)%n",
                 exactSeqPerS / refSeqPerS, 100 * overhead / medianStep);
         out.printf(Locale.ROOT, "  driver update (clip + AdamW) %.1f ms; gradient sent per task %.2f MB; pass-1 "
-                        + "forwards reused in pass 2 per step %.1f, recomputed %.1f%n", median(column(metrics, "update_ms")),
+                        + "forwards reused in pass 2 per step %.1f, recomputed %.1f%n",
+                median(column(metrics, "update_ms")),
                 median(column(metrics, "grad_bytes_per_task")) / 1e6, median(column(metrics, "kept_forwards")),
                 median(column(metrics, "recomputed_forwards")));
         StringBuilder split = new StringBuilder("  median split (ms):");

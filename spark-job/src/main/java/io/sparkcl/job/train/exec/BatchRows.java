@@ -48,7 +48,7 @@ final class BatchRows {
             out[p] = ahead.get(batchIndices[p]);
             if (out[p] == null) {
                 throw new IllegalStateException("step " + step + ": row " + batchIndices[p]
-                        + " of the batch is not in the training data (" + rows.name() + ")");
+                        + " of the batch is not in the training data");
             }
         }
         ahead.clear();

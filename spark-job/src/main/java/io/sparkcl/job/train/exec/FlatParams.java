@@ -53,8 +53,7 @@ public final class FlatParams implements Serializable {
             return of(flat);
         }
         ByteBuffer values = buffer.clear().limit((int) bytes);
-        floats(values.duplicate()).put(HostFloats.read(flat));
-        Reference.reachabilityFence(flat);
+        write(flat, values);
         BroadcastBlocks.Stored s = BroadcastBlocks.put(anchor, FIELD, values);
         return s != null ? new FlatParams(null, s) : of(flat);
     }
@@ -71,9 +70,14 @@ public final class FlatParams implements Serializable {
                 || !BroadcastBlocks.isInThisJvm(block)) {
             return false;
         }
-        floats(buffer.duplicate().clear().limit((int) bytes)).put(HostFloats.read(flat));
-        Reference.reachabilityFence(flat);
+        write(flat, buffer.duplicate().clear().limit((int) bytes));
         return true;
+    }
+
+    /** Writes the values of a whole flat FLOAT array into {@code values} (as many bytes as it has left), little-endian. */
+    private static void write(INDArray flat, ByteBuffer values) {
+        floats(values.duplicate()).put(HostFloats.read(flat));
+        Reference.reachabilityFence(flat); // the view does not keep the array alive
     }
 
     /** A copy of the values of a flat array (as floats: another type or a view is converted first). */

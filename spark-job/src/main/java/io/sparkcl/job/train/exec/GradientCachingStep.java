@@ -243,7 +243,8 @@ public final class GradientCachingStep {
         ObjectiveParts parts = objective.parts(sum.ceLoss, contrastive);
         long end = System.nanoTime();
         return new StepResult(sum.sumNanos, parts, pass1Nanos, sum.maxComputeNanos, driverNanos, pass1Wall, end - t2,
-                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards, sum.recomputedForwards, fetchesBefore < batchRows.fetches(), end - t0);
+                Math.max(loadNanos, sum.maxLoadNanos), sum.maxPayloadBytes, sum.sumPayloadBytes, sum.keptForwards,
+                sum.recomputedForwards, fetchesBefore < batchRows.fetches(), end - t0);
     }
 
     /**
