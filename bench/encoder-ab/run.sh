@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Interleaved A/B of the encoder benchmark (issue 8): the model classes of git revision BASE against this worktree's,
 # run one after another ROUNDS times (EncoderBenchmark --steps 3 --memory-steps 0, the code `sparkcl bench encoder`
-# runs), each line with the load average beside it. BASE's model sources are compiled into a temporary directory that
+# runs; STEPS sets --steps), each line with the load average beside it. BASE's model sources are compiled into a temporary directory that
 # goes first on the class path, so both runs use the same dependencies, resources and JVM.
 #
 #   bench/encoder-ab/run.sh BASE [ROUNDS]      (e.g. bench/encoder-ab/run.sh main 3; default 3 rounds)
+#   STEPS=10 bench/encoder-ab/run.sh BASE 2    (timed steps per run: default 3, which includes the JIT's warm-up)
 #
 # Needs `mvn -o -pl model -am -Dsparkcl.shade.phase=none -DskipTests compile` done in this worktree first.
 set -euo pipefail
@@ -32,8 +33,8 @@ for round in $(seq 1 "$ROUNDS"); do
     classes="model/target/classes"
     [[ "$run" == base ]] && classes="$WORK/classes:model/target/classes"
     echo "== $run ($BASE vs worktree) round $round, start $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
-    java -Xmx4g -cp "$classes:losses/target/classes:$CP" io.sparkcl.model.bench.EncoderBenchmark --steps 3 \
-        --memory-steps 0 2>&1 | grep -E '^(onnxruntime|SparkCL|SGEMM|memory|inference_|train_step_)' || true
+    java -Xmx4g -cp "$classes:losses/target/classes:$CP" io.sparkcl.model.bench.EncoderBenchmark --steps "${STEPS:-3}" \
+        --memory-steps 0 2>&1 | grep -E '^(onnxruntime|SparkCL|SGEMM|memory|inference_|train_step_|  optimizer)' || true
     echo "   end load $(cut -d' ' -f1-3 /proc/loadavg)"
   done
 done

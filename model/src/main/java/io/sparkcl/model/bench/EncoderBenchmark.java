@@ -287,8 +287,8 @@ public final class EncoderBenchmark {
             probs.divi(labels.length);
             model.backward(s, null, probs, null, grad);
             long t0 = System.nanoTime();
-            GradientClipping.clipByGlobalNorm(grad, 1.0);
-            adam.step(model.parameters().flat(), grad, 2e-5);
+            double norm = GradientClipping.globalNorm(grad);
+            adam.step(model.parameters().flat(), grad, 2e-5, GradientClipping.scaleFor(norm, 1.0));
             if (profile != null) {
                 profile.addBlock("optimizer (clipping + AdamW)", t0);
             }

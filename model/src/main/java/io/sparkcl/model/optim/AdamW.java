@@ -31,8 +31,8 @@ import java.util.stream.IntStream;
  *   p  &lt;- p - (lr / (1-b1^t)) * m / (sqrt(v) / sqrt(1-b2^t) + eps)
  * </pre>
  * Frozen ranges (e.g. the word embeddings) are left untouched: no update, no decay, no moment change.
- * FLOAT: one fused Java pass over the arrays per step, split into chunks run in parallel; other types (the float64
- * reference) and backends: ND4J operations per chunk. Not thread-safe.
+ * FLOAT on the CPU backend: one fused Java pass over the arrays per step, split into chunks run in parallel; other
+ * types (the float64 reference) and backends: ND4J operations per chunk. Not thread-safe.
  */
 public final class AdamW {
     private static final int CHUNK = 1 << 18;
@@ -116,6 +116,18 @@ public final class AdamW {
 
     /** One update of {@code params} in place from {@code grads} at learning rate {@code lr}. */
     public void step(INDArray params, INDArray grads, double lr) {
+        step(params, grads, lr, 1.0);
+    }
+
+    /**
+     * One update from {@code gradScale * grads} ({@code grads} is left as it is): the clipping factor of
+     * {@link GradientClipping#scaleFor} applied inside this pass instead of in a pass of its own. The product is
+     * taken in the parameters' type, as an in-place {@code grads.muli(gradScale)} would.
+     */
+    public void step(INDArray params, INDArray grads, double lr, double gradScale) {
+        if (!(gradScale > 0) || Double.isInfinite(gradScale)) {
+            throw new IllegalArgumentException("AdamW.step: gradScale must be positive and finite, got " + gradScale);
+        }
         checkFlat("params", params);
         checkFlat("grads", grads);
         step++;
@@ -124,16 +136,16 @@ public final class AdamW {
         final double stepSize = lr / bc1;
         final double decayFactor = 1.0 - lr * weightDecay;
         List<long[]> chunks = chunks();
-        if (dataType == DataType.FLOAT) {
-            stepFused(params, grads, chunks, stepSize, bc2Sqrt, decayFactor);
+        if (dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU()) {
+            stepFused(params, grads, chunks, stepSize, bc2Sqrt, decayFactor, gradScale);
         } else {
-            stepPortable(params, grads, chunks, stepSize, bc2Sqrt, decayFactor);
+            stepPortable(params, grads, chunks, stepSize, bc2Sqrt, decayFactor, gradScale);
         }
     }
 
     /** FLOAT on the CPU: one fused Java pass per chunk over the native buffers. */
     private void stepFused(INDArray params, INDArray grads, List<long[]> chunks, double stepSize, double bc2Sqrt,
-                           double decayFactor) {
+                           double decayFactor, double gradScale) {
         FloatBuffer p = params.data().asNioFloat();
         FloatBuffer g = grads.data().asNioFloat();
         FloatBuffer mb = m.data().asNioFloat();
@@ -146,6 +158,7 @@ public final class AdamW {
         final float bc2s = (float) bc2Sqrt;
         final float eps = (float) epsilon;
         final float df = (float) decayFactor;
+        final float gs = (float) gradScale;
         IntStream.range(0, chunks.size()).parallel().forEach(ci -> {
             long[] c = chunks.get(ci);
             int from = (int) c[0];
@@ -164,7 +177,7 @@ public final class AdamW {
                 mb.get(at, ma, 0, len);
                 vb.get(at, va, 0, len);
                 for (int i = 0; i < len; i++) {
-                    float gi = ga[i];
+                    float gi = ga[i] * gs; // exact when gs is 1
                     float mi = b1 * ma[i] + omb1 * gi;
                     float vi = b2 * va[i] + omb2 * gi * gi;
                     ma[i] = mi;
@@ -183,10 +196,13 @@ public final class AdamW {
 
     /** Other data types (the float64 reference) and backends: ND4J operations on views of each chunk. */
     private void stepPortable(INDArray params, INDArray grads, List<long[]> chunks, double stepSize, double bc2Sqrt,
-                              double decayFactor) {
+                              double decayFactor, double gradScale) {
         for (long[] c : chunks) {
             INDArray p = params.get(NDArrayIndex.interval(c[0], c[1]));
             INDArray g = grads.get(NDArrayIndex.interval(c[0], c[1]));
+            if (gradScale != 1.0) {
+                g = g.mul(gradScale);
+            }
             INDArray mc = m.get(NDArrayIndex.interval(c[0], c[1]));
             INDArray vc = v.get(NDArrayIndex.interval(c[0], c[1]));
             mc.muli(beta1).addi(g.mul(1.0 - beta1));

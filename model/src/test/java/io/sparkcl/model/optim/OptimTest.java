@@ -140,4 +140,65 @@ class OptimTest {
         GradientClipping.clipByGlobalNorm(off, 0);
         assertTrue(off.getDouble(1) == 40.0, "maxNorm 0 disables clipping");
     }
+
+    @Test
+    void floatNormIsAccumulatedInDoubleAndViewsAndDoublesUseNd4j() {
+        int n = 3_000_000;
+        Random r = new Random(11);
+        float[] v = new float[n];
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * (1 + i % 7));
+            exact += (double) v[i] * v[i];
+        }
+        INDArray g = Nd4j.createFromArray(v);
+        assertEquals(Math.sqrt(exact), GradientClipping.globalNorm(g), Math.sqrt(exact) * 1e-10);
+        INDArray view = g.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 4));
+        double viewNorm = Math.sqrt((double) v[1] * v[1] + (double) v[2] * v[2] + (double) v[3] * v[3]);
+        assertEquals(viewNorm, GradientClipping.globalNorm(view), viewNorm * 1e-6, "a view is not read past its end");
+        assertEquals(13.0, GradientClipping.globalNorm(Nd4j.createFromArray(3.0, 4.0, 0.0, 12.0)), 1e-12);
+    }
+
+    @Test
+    void clippingFactorMatchesTheInPlaceClipping() {
+        assertEquals(1.0 / (13.0 + 1e-6), GradientClipping.scaleFor(13.0, 1.0), 1e-15);
+        assertEquals(1.0, GradientClipping.scaleFor(0.5, 1.0), 0, "below the maximum");
+        assertEquals(1.0, GradientClipping.scaleFor(13.0, 0), 0, "maxNorm 0 disables clipping");
+        assertEquals(1.0, GradientClipping.scaleFor(13.0, Double.POSITIVE_INFINITY), 0);
+        assertEquals(1.0, GradientClipping.scaleFor(Double.NaN, 1.0), 0, "a NaN norm leaves the gradient unscaled");
+    }
+
+    @Test
+    void adamWWithAGradientScaleEqualsAdamWOnTheScaledGradient() {
+        for (DataType dt : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            int size = 10_000;
+            Random r = new Random(5);
+            double[] p0 = new double[size];
+            for (int i = 0; i < size; i++) {
+                p0[i] = r.nextGaussian();
+            }
+            INDArray folded = Nd4j.createFromArray(p0).castTo(dt);
+            INDArray inPlace = folded.dup();
+            AdamW a = new AdamW(size, dt, 0.9, 0.999, 1e-8, 0.01, null);
+            AdamW b = new AdamW(size, dt, 0.9, 0.999, 1e-8, 0.01, null);
+            for (int t = 0; t < 3; t++) {
+                double[] g = new double[size];
+                for (int i = 0; i < size; i++) {
+                    g[i] = r.nextGaussian() * 3;
+                }
+                INDArray grad = Nd4j.createFromArray(g).castTo(dt);
+                INDArray before = grad.dup();
+                double norm = GradientClipping.globalNorm(grad);
+                a.step(folded, grad, 1e-3, GradientClipping.scaleFor(norm, 1.0));
+                assertEquals(before, grad, dt + ": the gradient is left as it was");
+                GradientClipping.clipByGlobalNorm(grad, 1.0);
+                b.step(inPlace, grad, 1e-3);
+            }
+            assertEquals(inPlace, folded, dt + ": same parameters bit for bit");
+        }
+        AdamW opt = new AdamW(2, DataType.FLOAT, 0.9, 0.999, 1e-8, 0, null);
+        INDArray p = Nd4j.zeros(DataType.FLOAT, 2);
+        assertThrows(IllegalArgumentException.class, () -> opt.step(p, p.dup(), 1e-3, 0));
+        assertThrows(IllegalArgumentException.class, () -> opt.step(p, p.dup(), 1e-3, Double.NaN));
+    }
 }

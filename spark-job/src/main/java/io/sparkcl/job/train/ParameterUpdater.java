@@ -51,19 +51,19 @@ public final class ParameterUpdater implements Checkpointable {
     }
 
     /**
-     * Clips (in place) and applies one flat gradient (summed over the global batch) as update number {@code step}.
+     * Clips and applies one flat gradient (summed over the global batch) as update number {@code step}.
      */
     public Update apply(long step, INDArray grad) {
         if (grad == null || grad.length() != params.length()) {
             throw new IllegalArgumentException("gradient of step " + step + " has "
                     + (grad == null ? "no" : String.valueOf(grad.length())) + " values, expected " + params.length());
         }
-        double norm = GradientClipping.clipByGlobalNorm(grad, maxGradNorm); // a NaN norm leaves grad unscaled
+        double norm = GradientClipping.globalNorm(grad);
         if (!Double.isFinite(norm)) {
             throw new TrainingDivergedException(step, "gradient norm is " + norm);
         }
         double lr = schedule.at(step);
-        adamw.step(params, grad, lr);
+        adamw.step(params, grad, lr, GradientClipping.scaleFor(norm, maxGradNorm)); // clipping inside AdamW's pass
         return new Update(lr, norm);
     }
 
