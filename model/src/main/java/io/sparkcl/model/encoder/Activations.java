@@ -9,17 +9,17 @@ final class Activations {
         INDArray input;      // [N, d] layer input (post-dropout output of the previous block)
         INDArray qkv;        // [N, 3d] queries, keys, values (bias included), heads side by side in each part
         INDArray probs;      // [n*H*T, T] softmax probabilities (before dropout)
-        INDArray probsMask;  // [n*H*T, T] dropout mask of the probabilities or null
+        DropoutMask probsMask; // [n*H*T, T] dropout mask of the probabilities (hashed, not stored) or null
         INDArray probsDropped; // [n*H*T, T] probs * probsMask (= probs without dropout)
         INDArray context;    // [N, d] merged heads (input of the output projection)
-        INDArray mask1;      // [N, d] dropout mask after the attention output projection or null
+        DropoutMask mask1;   // [N, d] dropout mask after the attention output projection or null
         INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input; null in inference
         INDArray rstd1;      // [N] 1/sqrt(var + eps); null in inference
         INDArray x1;         // [N, d] attention block output
         INDArray h;          // [N, I] intermediate GEMM output (scratch shared by the layers: not kept)
         INDArray geluDeriv;  // [N, I] d(geluU)/dx = 1 + erf(x/sqrt 2) + x sqrt(2/pi) exp(-x^2/2); null in inference
         INDArray geluU;      // [N, I] x * (1 + erf(x / sqrt 2)) = 2 * GELU(x), x = h + bias
-        INDArray mask2;      // [N, d] dropout mask after the FFN output projection or null
+        DropoutMask mask2;   // [N, d] dropout mask after the FFN output projection or null
         INDArray xhat2;      // [N, d]
         INDArray rstd2;      // [N]
         INDArray output;     // [N, d] layer output (input of the next layer)
@@ -35,7 +35,7 @@ final class Activations {
     boolean stored;
     INDArray embXhat;     // [N, d]
     INDArray embRstd;     // [N]
-    INDArray embMask;     // [N, d] or null
+    DropoutMask embMask;  // [N, d] or null
     Layer[] layers;
     INDArray finalHidden; // [N, d]
     INDArray poolMatrix;  // [n, 1, T] pooling weights

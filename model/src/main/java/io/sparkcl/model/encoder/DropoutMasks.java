@@ -126,8 +126,13 @@ final class DropoutMasks {
         float scale = scale(p);
         int perRow = (t + 1) >>> 1;
         for (int q = 0; q < t; q++) {
-            fillWords(key, ((long) head << (2 * ATT_BITS)) | ((long) q << ATT_BITS), t, thr, scale, words, q * perRow);
+            fillWords(key, attentionCounter(head, q, 0), t, thr, scale, words, q * perRow);
         }
+    }
+
+    /** The counter of attention-probability entry (head, query, key): the three packed in 21-bit fields. */
+    static long attentionCounter(int head, int query, int key) {
+        return ((long) head << (2 * ATT_BITS)) | ((long) query << ATT_BITS) | key;
     }
 
     /** The mask [n*T, width] (c order) of a hidden-state site: {@link #hiddenRowWords} for each row. */

@@ -29,16 +29,15 @@ final class EmbeddingsBlock {
                 cfg.layerNormEps(), a.embXhat, a.embRstd, out);
         a.embMask = null;
         if (pHidden > 0) {
-            a.embMask = arena.get("emb.mask", nt, d);
-            k.hiddenDropoutMask(a.embMask, seeds, a.t, d, -1, DropoutMasks.SITE_EMBEDDINGS, pHidden);
-            out.muli(a.embMask);
+            a.embMask = DropoutMask.hidden(seeds, a.t, d, -1, DropoutMasks.SITE_EMBEDDINGS, pHidden);
+            k.dropout(out, a.embMask);
         }
     }
 
     /** Back-propagates dX [N, d] (consumed) into the three tables' and the LayerNorm's gradients. */
     void backward(INDArray flat, INDArray grad, Activations a, INDArray dX, boolean freezeWordEmbeddings) {
         if (a.embMask != null) {
-            dX.muli(a.embMask);
+            k.dropout(dX, a.embMask);
         }
         INDArray dSum = arena.get("bw.embSum", a.tokens(), cfg.hiddenSize());
         k.layerNormBackward(dX, a.embXhat, a.embRstd, w.norm().weight().in(flat), w.norm().weight().in(grad),

@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The operations the encoder's blocks are built from (as llm.c's {@code layernorm_forward}, {@code gelu_backward},
  * ...). Two implementations give the same results: {@link FusedKernels}, single-pass Java loops over the native
  * buffers (FLOAT, ND4J's CPU backend, fastest there), and {@link PortableKernels}, ND4J/libnd4j operations only (any
- * data type and backend: CUDA, and the float64 reference of the gradient checks). Batched matmuls and dropout
- * masks are common to both.
+ * data type and backend: CUDA, and the float64 reference of the gradient checks). Batched matmuls are common to
+ * both, and so are the dropout masks' values ({@link DropoutMask}).
  *
  * <p>Parameters and gradients are passed as views of the flat arrays ({@link BertParameters.Slot#in}); a nullable
  * argument means "absent". Activation arrays are contiguous c-order arena buffers.
@@ -28,14 +28,9 @@ interface EncoderKernels {
         Nd4j.matmul(a, b, c, ta, tb, false);
     }
 
-    /** Fills {@code mask} [n*T, width] for a hidden-state dropout site (see {@link DropoutMasks#hidden}). */
-    default void hiddenDropoutMask(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
-        mask.assign(Nd4j.createFromArray(DropoutMasks.hidden(seeds, t, width, layer, site, p)).reshape(mask.shape()));
-    }
-
-    /** Fills {@code mask} [n*H*T, T] for the attention probabilities (see {@link DropoutMasks#attention}). */
-    default void attentionDropoutMask(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
-        mask.assign(Nd4j.createFromArray(DropoutMasks.attention(seeds, heads, t, layer, p)).reshape(mask.shape()));
+    /** x *= mask, element-wise (inverted dropout, and its backward). */
+    default void dropout(INDArray x, DropoutMask mask) {
+        x.muli(mask.materialise(x.dataType()));
     }
 
     /** out[j] = word[ids[j]] + position[posIds[j]] + type[typeIds[j]]. */
@@ -50,7 +45,7 @@ interface EncoderKernels {
      * (row-wise over [N, d]; bias, mask, residual nullable). Saves xhat [N, d] and rstd [N] for the backward; both
      * null in inference (nothing saved).
      */
-    void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma, INDArray beta,
+    void layerNormForward(INDArray a, INDArray bias, DropoutMask mask, INDArray residual, INDArray gamma, INDArray beta,
                           double eps, INDArray xhat, INDArray rstd, INDArray out);
 
     /**
@@ -59,7 +54,7 @@ interface EncoderKernels {
      * g * mask (mask nullable), and {@code dBias} (nullable: the preceding dense layer's bias) += sum_rows(dx).
      */
     void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma, INDArray dBeta,
-                           INDArray mask, INDArray residualOut, INDArray dx, INDArray dBias);
+                           DropoutMask mask, INDArray residualOut, INDArray dx, INDArray dBias);
 
     /**
      * With x = h + bias: geluU = x * (1 + erf(x / sqrt 2)) (= 2 GELU(x): the 1/2 goes into the next GEMM's alpha) and,
@@ -81,12 +76,12 @@ interface EncoderKernels {
      * used); {@code context} [n*T, d] (heads side by side) = probsDropped_h V_h.
      */
     void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale, INDArray probs,
-                          INDArray probsMask, INDArray probsDropped, INDArray context);
+                          DropoutMask probsMask, INDArray probsDropped, INDArray context);
 
     /**
      * The backward of {@link #attentionForward} from dContext [n*T, d] (read only): writes dQkv [n*T, 3d] and adds its
      * column sums into {@code dQkvBias}. {@code dScores} [n*H*T, T] is scratch.
      */
-    void attentionBackward(INDArray qkv, INDArray probs, INDArray probsMask, INDArray probsDropped, INDArray dContext,
+    void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray probsDropped, INDArray dContext,
                            int n, int t, int heads, double scale, INDArray dScores, INDArray dQkv, INDArray dQkvBias);
 }

@@ -32,8 +32,7 @@ final class FeedForwardBlock {
         k.gemm(la.geluU, w.outputWeight().in(flat), fo, false, true, 0.5, 0.0);
         la.mask2 = null;
         if (pHidden > 0) {
-            la.mask2 = arena.get(prefix + "mask2", nt, d);
-            k.hiddenDropoutMask(la.mask2, seeds, t, d, layer, DropoutMasks.SITE_FFN_OUT, pHidden);
+            la.mask2 = DropoutMask.hidden(seeds, t, d, layer, DropoutMasks.SITE_FFN_OUT, pHidden);
         }
         la.xhat2 = keepForBackward ? arena.get(prefix + "xhat2", nt, d) : null;
         la.rstd2 = keepForBackward ? arena.get(prefix + "rstd2", nt) : null;

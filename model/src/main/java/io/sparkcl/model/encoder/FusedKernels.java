@@ -5,10 +5,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -66,70 +63,26 @@ final class FusedKernels implements EncoderKernels {
         }
     }
 
-    /**
-     * Masks are made as words (two entries per long, see {@link DropoutMasks#fillWords}) in heap scratch per batch row
-     * (or row and head) and written into the native mask as longs with one bulk put each.
-     */
+    /** Row chunks in parallel; a hashed mask is regenerated row by row (see {@link DropoutMask}). */
     @Override
-    public void hiddenDropoutMask(INDArray mask, long[] seeds, int t, int width, int layer, int site, double p) {
-        final MaskWriter out = new MaskWriter(mask);
-        final int perRow = t * width;
-        int[][] ch = chunks(seeds.length);
+    public void dropout(INDArray x, DropoutMask mask) {
+        final int d = (int) x.size(1);
+        final FloatBuffer X = buf(x);
+        final int xo = off(x);
+        int[][] ch = chunks((int) x.size(0));
         IntStream.range(0, ch.length).parallel().forEach(c -> {
-            long[] words = DropoutMasks.wordScratch(perRow);
+            DropoutMask.Reader masks = mask.reader();
+            float[] v = new float[d];
+            float[] m = new float[d];
             for (int i = ch[c][0]; i < ch[c][1]; i++) {
-                DropoutMasks.hiddenRowWords(seeds[i], t, width, layer, site, p, words);
-                out.put((long) i * perRow, words, 0, perRow);
-            }
-        });
-    }
-
-    @Override
-    public void attentionDropoutMask(INDArray mask, long[] seeds, int heads, int t, int layer, double p) {
-        final MaskWriter out = new MaskWriter(mask);
-        final int tt = t * t;
-        final int perRow = (t + 1) >>> 1;
-        int[][] ch = chunks(seeds.length * heads);
-        IntStream.range(0, ch.length).parallel().forEach(c -> {
-            long[] words = new long[t * perRow];
-            for (int blk = ch[c][0]; blk < ch[c][1]; blk++) {
-                DropoutMasks.attentionBlockWords(seeds[blk / heads], blk % heads, t, layer, p, words);
-                if ((t & 1) == 0) {
-                    out.put((long) blk * tt, words, 0, tt);   // rows are whole words: one put for the block
-                } else {
-                    for (int q = 0; q < t; q++) {
-                        out.put((long) blk * tt + (long) q * t, words, q * perRow, t);
-                    }
+                X.get(xo + i * d, v);
+                masks.rows(i, 1, m);
+                for (int j = 0; j < d; j++) {
+                    v[j] *= m[j];
                 }
+                X.put(xo + i * d, v);
             }
         });
-    }
-
-    /** Writes mask words into a FLOAT array's native buffer as longs, at any float position. */
-    private static final class MaskWriter {
-        private final FloatBuffer floats;
-        private final LongBuffer fromEven;
-        private final LongBuffer fromOdd;
-        private final long offset;
-
-        MaskWriter(INDArray mask) {
-            floats = buf(mask);   // addressed as every array here: from the buffer's index 0 plus the array's offset
-            ByteBuffer bytes = mask.data().asNio().duplicate().order(ByteOrder.nativeOrder());
-            fromEven = bytes.asLongBuffer();
-            bytes.position(Float.BYTES);
-            fromOdd = bytes.slice().order(ByteOrder.nativeOrder()).asLongBuffer();
-            offset = mask.offset();
-        }
-
-        /** Entries [0, count) of words from word w into floats [at, at + count) of the mask. */
-        void put(long at, long[] words, int w, int count) {
-            int pos = (int) (offset + at);
-            LongBuffer view = (pos & 1) == 0 ? fromEven : fromOdd;
-            view.put(pos >>> 1, words, w, count >>> 1);
-            if ((count & 1) != 0) {
-                floats.put(pos + count - 1, DropoutMasks.entryOf(words, w, count - 1));
-            }
-        }
     }
 
     @Override
@@ -180,20 +133,19 @@ final class FusedKernels implements EncoderKernels {
     }
 
     @Override
-    public void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma,
+    public void layerNormForward(INDArray a, INDArray bias, DropoutMask mask, INDArray residual, INDArray gamma,
                                  INDArray beta, double eps, INDArray xhat, INDArray rstd, INDArray out) {
         final int rows = (int) a.size(0);
         final int d = (int) a.size(1);
         final FloatBuffer A = buf(a);
         final FloatBuffer B = bufOrNull(bias);
-        final FloatBuffer M = bufOrNull(mask);
         final FloatBuffer R = bufOrNull(residual);
         final FloatBuffer G = buf(gamma);
         final FloatBuffer Be = buf(beta);
         final FloatBuffer X = bufOrNull(xhat);
         final FloatBuffer S = bufOrNull(rstd);
         final FloatBuffer O = buf(out);
-        final int ao = off(a), bo = off(bias), mo = off(mask), ro = off(residual), go = off(gamma), beo = off(beta);
+        final int ao = off(a), bo = off(bias), ro = off(residual), go = off(gamma), beo = off(beta);
         final int xo = off(xhat), so = off(rstd), oo = off(out);
         final float[] bias0 = row(B, bo, d);
         final float[] gamma0 = row(G, go, d);
@@ -203,7 +155,8 @@ final class FusedKernels implements EncoderKernels {
         IntStream.range(0, ch.length).parallel().forEach(c -> {
             float[] v = new float[d];
             float[] o = new float[d];
-            float[] m = M == null ? null : new float[d];
+            DropoutMask.Reader masks = mask == null ? null : mask.reader();
+            float[] m = mask == null ? null : new float[d];
             float[] res = R == null ? null : new float[d];
             for (int i = ch[c][0]; i < ch[c][1]; i++) {
                 int base = i * d;
@@ -214,7 +167,7 @@ final class FusedKernels implements EncoderKernels {
                     }
                 }
                 if (m != null) {
-                    M.get(mo + base, m);
+                    masks.rows(i, 1, m);
                     for (int j = 0; j < d; j++) {
                         v[j] *= m[j];
                     }
@@ -299,17 +252,16 @@ final class FusedKernels implements EncoderKernels {
 
     @Override
     public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
-                                  INDArray dBeta, INDArray mask, INDArray residualOut, INDArray dx, INDArray dBias) {
+                                  INDArray dBeta, DropoutMask mask, INDArray residualOut, INDArray dx, INDArray dBias) {
         final int rows = (int) dy.size(0);
         final int d = (int) dy.size(1);
         final FloatBuffer DY = buf(dy);
         final FloatBuffer X = buf(xhat);
         final FloatBuffer S = buf(rstd);
         final FloatBuffer G = buf(gamma);
-        final FloatBuffer M = bufOrNull(mask);
         final FloatBuffer RO = bufOrNull(residualOut);
         final FloatBuffer DX = buf(dx);
-        final int yo = off(dy), xo = off(xhat), so = off(rstd), go = off(gamma), mo = off(mask), roo = off(residualOut);
+        final int yo = off(dy), xo = off(xhat), so = off(rstd), go = off(gamma), roo = off(residualOut);
         final int dxo = off(dx);
         int[][] ch = chunks(rows);
         float[][] dg = new float[ch.length][d];
@@ -323,7 +275,8 @@ final class FusedKernels implements EncoderKernels {
             float[] y = new float[d];
             float[] xh = new float[d];
             float[] dxh = new float[d];
-            float[] m = M == null ? null : new float[d];
+            DropoutMask.Reader masks = mask == null ? null : mask.reader();
+            float[] m = mask == null ? null : new float[d];
             for (int i = ch[c][0]; i < ch[c][1]; i++) {
                 int base = i * d;
                 DY.get(yo + base, y);
@@ -333,7 +286,7 @@ final class FusedKernels implements EncoderKernels {
                     RO.put(roo + base, dxh);
                 }
                 if (m != null) {
-                    M.get(mo + base, m);
+                    masks.rows(i, 1, m);
                     for (int j = 0; j < d; j++) {
                         dxh[j] *= m[j];
                     }
@@ -514,7 +467,7 @@ final class FusedKernels implements EncoderKernels {
      */
     @Override
     public void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale,
-                                 INDArray probs, INDArray probsMask, INDArray probsDropped, INDArray context) {
+                                 INDArray probs, DropoutMask probsMask, INDArray probsDropped, INDArray context) {
         final int d = (int) context.size(1);
         final int dh = d / heads;
         final int ld = 3 * d;
@@ -525,14 +478,14 @@ final class FusedKernels implements EncoderKernels {
         final FloatPointer ctxP = ptr(context);
         final FloatBuffer S = buf(probs);
         final FloatBuffer B = buf(maskBias);
-        final FloatBuffer M = bufOrNull(probsMask);
         final FloatBuffer D = probsMask == null ? null : buf(probsDropped);
-        final int so = off(probs), bo = off(maskBias), mo = off(probsMask), dof = off(probsDropped);
+        final int so = off(probs), bo = off(maskBias), dof = off(probsDropped);
         forEachHeadBlock(n, heads, t, d, () -> {
             float[] v = new float[tt];
             double[] ex = new double[tt];
             float[] bias = new float[t];
-            float[] m = M == null ? null : new float[tt];
+            DropoutMask.Reader masks = probsMask == null ? null : probsMask.reader();
+            float[] m = probsMask == null ? null : new float[tt];
             return (blk, sample, head, q) -> {
                 sgemm(false, true, t, t, dh, scale, at(qkvP, q), ld, at(qkvP, q + d), ld, at(probsP, (long) blk * tt), t);
                 S.get(so + blk * tt, v);
@@ -540,7 +493,7 @@ final class FusedKernels implements EncoderKernels {
                 softmaxBlock(v, ex, bias, t);
                 S.put(so + blk * tt, v);
                 if (m != null) {
-                    M.get(mo + blk * tt, m);
+                    masks.rows(blk * t, t, m);
                     for (int j = 0; j < tt; j++) {
                         m[j] *= v[j];
                     }
@@ -604,7 +557,7 @@ final class FusedKernels implements EncoderKernels {
     }
 
     @Override
-    public void attentionBackward(INDArray qkv, INDArray probs, INDArray probsMask, INDArray probsDropped,
+    public void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray probsDropped,
                                   INDArray dContext, int n, int t, int heads, double scale, INDArray dScores,
                                   INDArray dQkv, INDArray dQkvBias) {
         final int d = (int) dContext.size(1);
@@ -617,13 +570,13 @@ final class FusedKernels implements EncoderKernels {
         final FloatPointer dSP = ptr(dScores);
         final FloatPointer dQkvP = ptr(dQkv);
         final FloatBuffer P = buf(probs);
-        final FloatBuffer M = bufOrNull(probsMask);
         final FloatBuffer G = buf(dScores);
-        final int po = off(probs), mo = off(probsMask), go = off(dScores);
+        final int po = off(probs), go = off(dScores);
         forEachHeadBlock(n, heads, t, d, () -> {
             float[] g = new float[tt];
             float[] pr = new float[tt];
-            float[] m = M == null ? null : new float[tt];
+            DropoutMask.Reader masks = probsMask == null ? null : probsMask.reader();
+            float[] m = probsMask == null ? null : new float[tt];
             return (blk, sample, head, q) -> {
                 FloatPointer dCtx = at(dCtxP, (long) sample * t * d + (long) head * dh);
                 FloatPointer dS = at(dSP, (long) blk * tt);
@@ -633,7 +586,7 @@ final class FusedKernels implements EncoderKernels {
                 G.get(go + blk * tt, g);
                 P.get(po + blk * tt, pr);
                 if (m != null) {
-                    M.get(mo + blk * tt, m);
+                    masks.rows(blk * t, t, m);
                     for (int j = 0; j < tt; j++) {
                         g[j] *= m[j];
                     }

@@ -63,7 +63,7 @@ final class PortableKernels implements EncoderKernels {
     }
 
     @Override
-    public void layerNormForward(INDArray a, INDArray bias, INDArray mask, INDArray residual, INDArray gamma,
+    public void layerNormForward(INDArray a, INDArray bias, DropoutMask mask, INDArray residual, INDArray gamma,
                                  INDArray beta, double eps, INDArray xhat, INDArray rstd, INDArray out) {
         if (xhat == null) {
             xhat = Nd4j.create(a.dataType(), a.shape());
@@ -74,7 +74,7 @@ final class PortableKernels implements EncoderKernels {
             xhat.addiRowVector(bias);
         }
         if (mask != null) {
-            xhat.muli(mask);
+            xhat.muli(mask.materialise(xhat.dataType()));
         }
         if (residual != null) {
             xhat.addi(residual);
@@ -88,7 +88,7 @@ final class PortableKernels implements EncoderKernels {
 
     @Override
     public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
-                                  INDArray dBeta, INDArray mask, INDArray residualOut, INDArray dx, INDArray dBias) {
+                                  INDArray dBeta, DropoutMask mask, INDArray residualOut, INDArray dx, INDArray dBias) {
         dGamma.addi(dy.mul(xhat).sum(0));
         dBeta.addi(dy.sum(0));
         INDArray dxhat = dy.mulRowVector(gamma);
@@ -100,7 +100,7 @@ final class PortableKernels implements EncoderKernels {
         }
         dx.assign(g);
         if (mask != null) {
-            dx.muli(mask);
+            dx.muli(mask.materialise(dx.dataType()));
         }
         if (dBias != null) {
             dBias.addi(dx.sum(0));
@@ -154,7 +154,7 @@ final class PortableKernels implements EncoderKernels {
     /** Batched matmuls over the heads laid out as [n*H, T, dh] (queries pre-scaled). */
     @Override
     public void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale,
-                                 INDArray probs, INDArray probsMask, INDArray probsDropped, INDArray context) {
+                                 INDArray probs, DropoutMask probsMask, INDArray probsDropped, INDArray context) {
         long nh = (long) n * heads;
         INDArray q = heads(qkv, 3, 0, n, t, heads, scale);
         INDArray k = heads(qkv, 3, 1, n, t, heads, 1.0);
@@ -166,7 +166,7 @@ final class PortableKernels implements EncoderKernels {
         Nd4j.exec(new SoftMax(probs, probs, -1));
         INDArray used = probs;
         if (probsMask != null) {
-            used = probsDropped.assign(probs).muli(probsMask);
+            used = probsDropped.assign(probs).muli(probsMask.materialise(probs.dataType()));
         }
         INDArray ctx = Nd4j.create(qkv.dataType(), nh, t, v.size(2));
         bmm(used.reshape('c', nh, t, t), v, ctx, false, false);
@@ -174,7 +174,7 @@ final class PortableKernels implements EncoderKernels {
     }
 
     @Override
-    public void attentionBackward(INDArray qkv, INDArray probs, INDArray probsMask, INDArray probsDropped,
+    public void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray probsDropped,
                                   INDArray dContext, int n, int t, int heads, double scale, INDArray dScores,
                                   INDArray dQkv, INDArray dQkvBias) {
         long nh = (long) n * heads;
@@ -190,7 +190,7 @@ final class PortableKernels implements EncoderKernels {
         // softmax backward: dS = P * (g - sum_k P g), g = dP * mask
         INDArray g = dScores;
         if (probsMask != null) {
-            g.muli(probsMask);
+            g.muli(probsMask.materialise(g.dataType()));
         }
         INDArray dot = g.mul(probs).sum(1);
         g.subiColumnVector(col(dot)).muli(probs);

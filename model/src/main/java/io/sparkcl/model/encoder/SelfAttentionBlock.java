@@ -40,8 +40,7 @@ final class SelfAttentionBlock {
         la.probsMask = null;
         la.probsDropped = la.probs;
         if (pAttn > 0) {
-            la.probsMask = arena.get(prefix + "probsMask", nh * t, t);
-            k.attentionDropoutMask(la.probsMask, seeds, heads, t, layer, pAttn);
+            la.probsMask = DropoutMask.attention(seeds, heads, t, layer, pAttn);
             la.probsDropped = arena.get(prefix + "probsDropped", nh * t, t);
         }
         la.context = arena.get(prefix + "ctx", nt, d);
@@ -52,8 +51,7 @@ final class SelfAttentionBlock {
         k.gemm(la.context, w.attentionOutWeight().in(flat), ao, false, true, 1.0, 0.0);
         la.mask1 = null;
         if (pHidden > 0) {
-            la.mask1 = arena.get(prefix + "mask1", nt, d);
-            k.hiddenDropoutMask(la.mask1, seeds, t, d, layer, DropoutMasks.SITE_ATTENTION_OUT, pHidden);
+            la.mask1 = DropoutMask.hidden(seeds, t, d, layer, DropoutMasks.SITE_ATTENTION_OUT, pHidden);
         }
         la.xhat1 = keepForBackward ? arena.get(prefix + "xhat1", nt, d) : null;
         la.rstd1 = keepForBackward ? arena.get(prefix + "rstd1", nt) : null;

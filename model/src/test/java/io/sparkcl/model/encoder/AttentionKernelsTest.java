@@ -65,10 +65,11 @@ class AttentionKernelsTest {
         INDArray probs = Nd4j.create(type, rows, T);
         INDArray dropped = c.dropMask == null ? null : Nd4j.create(type, rows, T);
         INDArray context = Nd4j.create(type, N * T, D);
-        k.attentionForward(c.qkv, c.maskBias, N, T, HEADS, SCALE, probs, c.dropMask, dropped, context);
+        DropoutMask mask = c.dropMask == null ? null : DropoutMask.stored(c.dropMask);
+        k.attentionForward(c.qkv, c.maskBias, N, T, HEADS, SCALE, probs, mask, dropped, context);
         INDArray dQkv = Nd4j.create(type, N * T, 3 * D);
         INDArray dBias = Nd4j.zeros(type, 3 * D).addi(0.5); // accumulates
-        k.attentionBackward(c.qkv, probs, c.dropMask, dropped, c.dContext, N, T, HEADS, SCALE,
+        k.attentionBackward(c.qkv, probs, mask, dropped, c.dContext, N, T, HEADS, SCALE,
                 Nd4j.create(type, rows, T), dQkv, dBias);
         return new Result(probs, dropped, context, dQkv, dBias);
     }

@@ -2,19 +2,17 @@ package io.sparkcl.model.encoder;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The dropout masks, as the portable path (float arrays) and the fused path (words written into native buffers) make
- * them, against the definition computed one entry at a time: entry with counter c keeps when the 32-bit lane
- * (low half for even c, high half for odd c) of mix64(siteKey + (c / 2) * golden) is at least floor(p * 2^32). Odd and
- * even lengths and widths, and a mask view starting at an odd float position.
+ * The dropout masks, as the portable path (whole float arrays) and the fused kernels (rows regenerated from the hash
+ * words by {@link DropoutMask.Reader}) read them, against the definition computed one entry at a time: entry with
+ * counter c keeps when the 32-bit lane (low half for even c, high half for odd c) of mix64(siteKey + (c / 2) * golden)
+ * is at least floor(p * 2^32). Odd and even lengths and widths (rows starting at odd counters), rows read one or
+ * several at a time.
  */
 class DropoutMasksTest {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -63,13 +61,12 @@ class DropoutMasksTest {
                 float[] expected = referenceHidden(t, width, 2, DropoutMasks.SITE_FFN_OUT, p);
                 assertArrayEquals(expected, DropoutMasks.hidden(SEEDS, t, width, 2, DropoutMasks.SITE_FFN_OUT, p),
                         "portable hidden mask, T=" + t + " width=" + width);
-                for (int start : new int[]{0, 1}) {
-                    INDArray all = filledWithMinusOne(start + expected.length + 3);
-                    INDArray mask = all.get(NDArrayIndex.interval(start, start + expected.length));
-                    new FusedKernels().hiddenDropoutMask(mask, SEEDS, t, width, 2, DropoutMasks.SITE_FFN_OUT, p);
-                    assertArrayEquals(expected, mask.dup().data().asFloat(),
-                            "fused hidden mask, T=" + t + " width=" + width + " at " + start);
-                    assertUntouchedAround(all, start, expected.length);
+                DropoutMask hashed = DropoutMask.hidden(SEEDS, t, width, 2, DropoutMasks.SITE_FFN_OUT, p);
+                assertArrayEquals(expected, hashed.materialise(DataType.FLOAT).data().asFloat(),
+                        "materialised hidden mask, T=" + t + " width=" + width);
+                for (int group : new int[]{1, 3}) {
+                    assertArrayEquals(expected, readInGroups(hashed, group),
+                            "hashed hidden mask read " + group + " rows at a time, T=" + t + " width=" + width);
                 }
                 assertKeptShare(expected, p);
             }
@@ -82,29 +79,31 @@ class DropoutMasksTest {
             int heads = 3;
             float[] expected = referenceAttention(heads, t, 4, 0.1);
             assertArrayEquals(expected, DropoutMasks.attention(SEEDS, heads, t, 4, 0.1), "portable attention mask, T=" + t);
-            for (int start : new int[]{0, 1}) {
-                INDArray all = filledWithMinusOne(start + expected.length + 3);
-                INDArray mask = all.get(NDArrayIndex.interval(start, start + expected.length));
-                new FusedKernels().attentionDropoutMask(mask, SEEDS, heads, t, 4, 0.1);
-                assertArrayEquals(expected, mask.dup().data().asFloat(), "fused attention mask, T=" + t + " at " + start);
-                assertUntouchedAround(all, start, expected.length);
+            DropoutMask hashed = DropoutMask.attention(SEEDS, heads, t, 4, 0.1);
+            assertArrayEquals(expected, hashed.materialise(DataType.FLOAT).data().asFloat(),
+                    "materialised attention mask, T=" + t);
+            for (int group : new int[]{t, 1, 5}) {
+                assertArrayEquals(expected, readInGroups(hashed, group),
+                        "hashed attention mask read " + group + " rows at a time, T=" + t);
             }
         }
     }
 
-    private static INDArray filledWithMinusOne(int length) {
-        return Nd4j.valueArrayOf(new long[]{length}, -1f, DataType.FLOAT);
-    }
-
-    /** The fused kernels write the mask view and nothing around it. */
-    private static void assertUntouchedAround(INDArray whole, int start, int length) {
-        float[] all = whole.data().asFloat();
-        for (int i = 0; i < start; i++) {
-            assertEquals(-1f, all[i], "written before the mask at " + i);
+    /** The whole mask through one reader, {@code group} rows per call (the last call may read fewer). */
+    private static float[] readInGroups(DropoutMask mask, int group) {
+        float[] all = new float[mask.rows * mask.width];
+        float[] rows = new float[group * mask.width];
+        DropoutMask.Reader reader = mask.reader();
+        for (int first = 0; first < mask.rows; first += group) {
+            int count = Math.min(group, mask.rows - first);
+            java.util.Arrays.fill(rows, -1f);
+            reader.rows(first, count, rows);
+            System.arraycopy(rows, 0, all, first * mask.width, count * mask.width);
+            for (int i = count * mask.width; i < rows.length; i++) {
+                assertEquals(-1f, rows[i], "written past the rows asked for, at " + i);
+            }
         }
-        for (int i = start + length; i < all.length; i++) {
-            assertEquals(-1f, all[i], "written after the mask at " + i);
-        }
+        return all;
     }
 
     private static void assertKeptShare(float[] mask, double p) {

@@ -35,10 +35,10 @@ class FusedLayerNormTest {
             INDArray xhat = Nd4j.create(DataType.FLOAT, rows, d);
             INDArray rstd = Nd4j.create(DataType.FLOAT, rows);
             INDArray out = Nd4j.create(DataType.FLOAT, rows, d);
-            k.layerNormForward(m(a, rows, d), v(bias), m(mask, rows, d), m(residual, rows, d), v(gamma), v(beta), eps,
+            k.layerNormForward(m(a, rows, d), v(bias), DropoutMask.stored(m(mask, rows, d)), m(residual, rows, d), v(gamma), v(beta), eps,
                     xhat, rstd, out);
             INDArray outInference = Nd4j.create(DataType.FLOAT, rows, d);
-            k.layerNormForward(m(a, rows, d), v(bias), m(mask, rows, d), m(residual, rows, d), v(gamma), v(beta), eps,
+            k.layerNormForward(m(a, rows, d), v(bias), DropoutMask.stored(m(mask, rows, d)), m(residual, rows, d), v(gamma), v(beta), eps,
                     null, null, outInference);
             assertArrayEquals(out.data().asFloat(), outInference.data().asFloat(),
                     "inference (nothing saved) must write the same output, d=" + d);
