@@ -58,6 +58,11 @@ abstract class DropoutMask {
             }
 
             @Override
+            int rowsContinuing(int row) {
+                return t - row % t;
+            }
+
+            @Override
             INDArray materialise(DataType type) {
                 return array(DropoutMasks.hidden(seeds, t, width, layer, site, p), type);
             }
@@ -81,6 +86,16 @@ abstract class DropoutMask {
             }
 
             @Override
+            boolean wholeRows(int first, int count, long[] words) {
+                if (count != t || first % t != 0) {
+                    return false;
+                }
+                int block = first / t;
+                DropoutMasks.attentionBlockWords(seeds[block / heads], block % heads, t, layer, p, words);
+                return true;
+            }
+
+            @Override
             INDArray materialise(DataType type) {
                 return array(DropoutMasks.attention(seeds, heads, t, layer, p), type);
             }
@@ -92,6 +107,9 @@ abstract class DropoutMask {
     }
 
     private abstract static class Hashed extends DropoutMask {
+        /** Rows hashed in one loop at most (short loops cost more per entry than the hash). */
+        private static final int GROUP = 8;
+
         private final long[] seeds;
         private final int layer;
         private final int site;
@@ -112,33 +130,94 @@ abstract class DropoutMask {
         /** The counter of the row's first entry; the row's entries have consecutive counters. */
         abstract long firstCounter(int row);
 
+        /** How many rows from {@code row} on continue its counters (so they can be hashed together). */
+        int rowsContinuing(int row) {
+            return 1;
+        }
+
         /**
-         * Per row: the words of its counters (from the even counter at or before its first), written as longs into a
-         * small native scratch and read back as floats from the row's first entry. The scratch stays in cache.
+         * Writes the words of rows [first, first + count), ceil(width / 2) per row, in one go where the mask can (an
+         * attention block: one hash loop over the block); false where it cannot.
+         */
+        boolean wholeRows(int first, int count, long[] words) {
+            return false;
+        }
+
+        /**
+         * The words go into a small native scratch as longs and come back as floats (from the first row's first
+         * entry: a run of counters starting odd is hashed from the even counter before it); the scratch stays in
+         * cache. Rows are made a group at a time and handed out from a row cache.
          */
         @Override
         Reader reader() {
-            long[] words = DropoutMasks.wordScratch(width + 1);
-            ByteBuffer bytes = ByteBuffer.allocateDirect(Long.BYTES * words.length).order(ByteOrder.nativeOrder());
-            LongBuffer asLongs = bytes.asLongBuffer();
-            FloatBuffer asFloats = bytes.asFloatBuffer();
             return new Reader() {
+                private long[] words = new long[0];
+                private LongBuffer asLongs;
+                private FloatBuffer asFloats;
+                private final float[] cache = new float[GROUP * width];
+                private int cacheFirst = -1;
+                private int cacheCount;
                 private int keyRow = -1;
                 private long key;
 
                 @Override
                 public void rows(int first, int count, float[] out) {
+                    ensureScratch(count * (width + 1));
+                    if (wholeRows(first, count, words)) {
+                        copyOut(count, out);
+                        return;
+                    }
                     for (int r = first; r < first + count; r++) {
-                        int batchRow = batchRowOf(r);
-                        if (batchRow != keyRow) {
-                            key = DropoutMasks.siteKey(seeds[batchRow], layer, site);
-                            keyRow = batchRow;
+                        if (r < cacheFirst || r >= cacheFirst + cacheCount) {
+                            refill(r);
                         }
-                        long counter = firstCounter(r);
-                        int skip = (int) (counter & 1);
-                        DropoutMasks.fillWords(key, counter - skip, width + skip, threshold, scale, words, 0);
-                        asLongs.put(0, words, 0, (width + skip + 1) >>> 1);
-                        asFloats.get(skip, out, (r - first) * width, width);
+                        System.arraycopy(cache, (r - cacheFirst) * width, out, (r - first) * width, width);
+                    }
+                }
+
+                /** The cache gets rows [r, r + n) whose counters run on from row r's. */
+                private void refill(int r) {
+                    int n = Math.min(GROUP, Math.min(rowsContinuing(r), rows - r));
+                    long counter = firstCounter(r);
+                    int skip = (int) (counter & 1);
+                    int entries = n * width + skip;
+                    ensureScratch(entries);
+                    DropoutMasks.fillWords(keyOf(r), counter - skip, entries, threshold, scale, words, 0);
+                    asLongs.put(0, words, 0, (entries + 1) >>> 1);
+                    asFloats.get(skip, cache, 0, n * width);
+                    cacheFirst = r;
+                    cacheCount = n;
+                }
+
+                /** Rows of ceil(width / 2) words each from the scratch's start into out. */
+                private void copyOut(int count, float[] out) {
+                    int perRow = (width + 1) >>> 1;
+                    asLongs.put(0, words, 0, count * perRow);
+                    if ((width & 1) == 0) {
+                        asFloats.get(0, out, 0, count * width);
+                    } else {
+                        for (int row = 0; row < count; row++) {
+                            asFloats.get(2 * row * perRow, out, row * width, width);
+                        }
+                    }
+                }
+
+                private long keyOf(int row) {
+                    int batchRow = batchRowOf(row);
+                    if (batchRow != keyRow) {
+                        key = DropoutMasks.siteKey(seeds[batchRow], layer, site);
+                        keyRow = batchRow;
+                    }
+                    return key;
+                }
+
+                private void ensureScratch(int entries) {
+                    if (words.length < (entries + 1) >>> 1) {
+                        words = DropoutMasks.wordScratch(entries);
+                        ByteBuffer bytes = ByteBuffer.allocateDirect(Long.BYTES * words.length)
+                                .order(ByteOrder.nativeOrder());
+                        asLongs = bytes.asLongBuffer();
+                        asFloats = bytes.asFloatBuffer();
                     }
                 }
             };

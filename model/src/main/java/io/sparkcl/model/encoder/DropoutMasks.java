@@ -43,8 +43,20 @@ final class DropoutMasks {
     private static final int ODD_SHIFT = 32 - EVEN_SHIFT;
     private static final long LOW_HALF = 0xFFFFFFFFL;
 
-    /** i * GOLDEN for i = 0, 1, ...: the hash loop reads its counters from here (C2 does not vectorise long(i) * c). */
-    private static volatile long[] counterSteps = new long[0];
+    /**
+     * i * GOLDEN for i = 0, 1, ...: the hash loop reads its counters from here (C2 does not vectorise long(i) * c).
+     * Made at class initialisation for rows of up to 2^14 entries, so that growing it (rare) does not send the hash
+     * loop's compiled code through a deoptimisation in the middle of training (measured: 4x slower afterwards).
+     */
+    private static volatile long[] counterSteps = steps(1 << 13);
+
+    private static long[] steps(int pairs) {
+        long[] steps = new long[pairs];
+        for (int i = 0; i < pairs; i++) {
+            steps[i] = i * GOLDEN;
+        }
+        return steps;
+    }
 
     private static long[] counterSteps(int pairs) {
         long[] steps = counterSteps;
@@ -52,10 +64,7 @@ final class DropoutMasks {
             synchronized (DropoutMasks.class) {
                 steps = counterSteps;
                 if (steps.length < pairs) {
-                    steps = new long[Math.max(pairs, 2 * steps.length)];
-                    for (int i = 0; i < steps.length; i++) {
-                        steps[i] = i * GOLDEN;
-                    }
+                    steps = steps(Math.max(pairs, 2 * steps.length));
                     counterSteps = steps;
                 }
             }
@@ -63,17 +72,51 @@ final class DropoutMasks {
         return steps;
     }
 
+    /** The counter steps of a whole [T, T] attention block: see {@link #attentionBlockSteps}. */
+    private record BlockSteps(int t, long[] steps) {
+    }
+
+    private static volatile BlockSteps blockSteps = new BlockSteps(0, new long[0]);
+
+    /**
+     * ((query &lt;&lt; 20) + j) * GOLDEN for pair j of query row q of a T x T attention block, row q from pair
+     * q * ceil(T/2): the offsets of the block's counter pairs from its (head, 0, 0) pair, so that one hash loop
+     * covers the whole block (rows of T = 64 entries are too short for the vectorised loop to pay off one by one).
+     */
+    private static long[] attentionBlockSteps(int t) {
+        BlockSteps b = blockSteps;
+        if (b.t() != t) {
+            int perRow = (t + 1) >>> 1;
+            long[] steps = new long[t * perRow];
+            for (int q = 0; q < t; q++) {
+                for (int j = 0; j < perRow; j++) {
+                    steps[q * perRow + j] = (((long) q << (ATT_BITS - 1)) + j) * GOLDEN;
+                }
+            }
+            b = new BlockSteps(t, steps);
+            blockSteps = b;
+        }
+        return b.steps();
+    }
+
     /**
      * The mask entries of counters base + i, i in [0, count), base even, as words: words[w + i/2] holds entries
      * (2j, 2j + 1) as two float bit patterns laid out in native byte order (0 or the bits of scale each), so written
      * to a float buffer as longs they are the entries in order. The two lanes of a counter pair (c, c + 1) come from
      * one 64-bit hash of c/2: the low 32 bits decide even c, the high 32 bits odd c; an entry is kept when its lane
-     * is at least {@code threshold}. Two short branch-free loops over long arrays, so that C2 vectorises both.
+     * is at least {@code threshold}.
      */
     static void fillWords(long key, long base, int count, long threshold, float scale, long[] words, int w) {
-        int pairs = (count + 1) >>> 1;
-        long start = key + (base >>> 1) * GOLDEN;
-        long[] steps = counterSteps(pairs);
+        hashWords(key + (base >>> 1) * GOLDEN, counterSteps((count + 1) >>> 1), (count + 1) >>> 1, threshold, scale,
+                words, w);
+    }
+
+    /**
+     * words[w + i] = the two mask entries of the counter pair hashed from start + steps[i], i in [0, pairs). Two
+     * short branch-free loops over long arrays, so that C2 vectorises both.
+     */
+    private static void hashWords(long start, long[] steps, int pairs, long threshold, float scale, long[] words,
+                                  int w) {
         for (int i = 0; i < pairs; i++) {
             words[w + i] = mix64(start + steps[i]);
         }
@@ -121,13 +164,8 @@ final class DropoutMasks {
      * q * ceil(T/2): entry (query q, key k) uses counter (head, q, k) packed in 21-bit fields, independent of T.
      */
     static void attentionBlockWords(long seed, int head, int t, int layer, double p, long[] words) {
-        long key = siteKey(seed, layer, SITE_ATTENTION_PROBS);
-        long thr = threshold(p);
-        float scale = scale(p);
-        int perRow = (t + 1) >>> 1;
-        for (int q = 0; q < t; q++) {
-            fillWords(key, attentionCounter(head, q, 0), t, thr, scale, words, q * perRow);
-        }
+        long start = siteKey(seed, layer, SITE_ATTENTION_PROBS) + (attentionCounter(head, 0, 0) >>> 1) * GOLDEN;
+        hashWords(start, attentionBlockSteps(t), t * ((t + 1) >>> 1), threshold(p), scale(p), words, 0);
     }
 
     /** The counter of attention-probability entry (head, query, key): the three packed in 21-bit fields. */

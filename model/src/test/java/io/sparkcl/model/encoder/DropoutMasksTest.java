@@ -68,6 +68,8 @@ class DropoutMasksTest {
                     assertArrayEquals(expected, readInGroups(hashed, group),
                             "hashed hidden mask read " + group + " rows at a time, T=" + t + " width=" + width);
                 }
+                assertArrayEquals(expected, readLastRowFirst(hashed),
+                        "hashed hidden mask read from the last row back, T=" + t + " width=" + width);
                 assertKeptShare(expected, p);
             }
         }
@@ -102,6 +104,18 @@ class DropoutMasksTest {
             for (int i = count * mask.width; i < rows.length; i++) {
                 assertEquals(-1f, rows[i], "written past the rows asked for, at " + i);
             }
+        }
+        return all;
+    }
+
+    /** The whole mask through one reader, one row per call from the last row to the first. */
+    private static float[] readLastRowFirst(DropoutMask mask) {
+        float[] all = new float[mask.rows * mask.width];
+        float[] row = new float[mask.width];
+        DropoutMask.Reader reader = mask.reader();
+        for (int r = mask.rows - 1; r >= 0; r--) {
+            reader.rows(r, 1, row);
+            System.arraycopy(row, 0, all, r * mask.width, mask.width);
         }
         return all;
     }
