@@ -10,7 +10,6 @@ final class Activations {
         INDArray qkv;        // [N, 3d] queries, keys, values (bias included), heads side by side in each part
         INDArray probs;      // [n*H*T, T] softmax probabilities (before dropout)
         DropoutMask probsMask; // [n*H*T, T] dropout mask of the probabilities (hashed, not stored) or null
-        INDArray probsDropped; // [n*H*T, T] probs * probsMask (= probs without dropout)
         INDArray context;    // [N, d] merged heads (input of the output projection)
         DropoutMask mask1;   // [N, d] dropout mask after the attention output projection or null
         INDArray xhat1;      // [N, d] normalised (pre-affine) attention LayerNorm input; null in inference

@@ -72,16 +72,16 @@ interface EncoderKernels {
     /**
      * Self-attention of every (sample, head) from the fused rows {@code qkv} [n*T, 3d] = [Q | K | V] (bias included,
      * heads side by side in each part): {@code probs} [n*H*T, T] = softmax(scale * Q_h K_h^T + maskBias[sample])
-     * (maskBias [n, T]); when {@code probsMask} is given, {@code probsDropped} = probs * probsMask (else it is not
-     * used); {@code context} [n*T, d] (heads side by side) = probsDropped_h V_h.
+     * (maskBias [n, T]); {@code context} [n*T, d] (heads side by side) = (probs_h * probsMask_h) V_h, or probs_h V_h
+     * when {@code probsMask} is null. The dropped probabilities are not kept: the backward makes them again.
      */
     void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale, INDArray probs,
-                          DropoutMask probsMask, INDArray probsDropped, INDArray context);
+                          DropoutMask probsMask, INDArray context);
 
     /**
      * The backward of {@link #attentionForward} from dContext [n*T, d] (read only): writes dQkv [n*T, 3d] and adds its
      * column sums into {@code dQkvBias}. {@code dScores} [n*H*T, T] is scratch.
      */
-    void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray probsDropped, INDArray dContext,
+    void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray dContext,
                            int n, int t, int heads, double scale, INDArray dScores, INDArray dQkv, INDArray dQkvBias);
 }

@@ -5,6 +5,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -467,42 +469,62 @@ final class FusedKernels implements EncoderKernels {
      */
     @Override
     public void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale,
-                                 INDArray probs, DropoutMask probsMask, INDArray probsDropped, INDArray context) {
+                                 INDArray probs, DropoutMask probsMask, INDArray context) {
         final int d = (int) context.size(1);
         final int dh = d / heads;
         final int ld = 3 * d;
         final int tt = t * t;
         final FloatPointer qkvP = ptr(qkv);
         final FloatPointer probsP = ptr(probs);
-        final FloatPointer usedP = probsMask == null ? probsP : ptr(probsDropped);
         final FloatPointer ctxP = ptr(context);
         final FloatBuffer S = buf(probs);
         final FloatBuffer B = buf(maskBias);
-        final FloatBuffer D = probsMask == null ? null : buf(probsDropped);
-        final int so = off(probs), bo = off(maskBias), dof = off(probsDropped);
+        final int so = off(probs), bo = off(maskBias);
         forEachHeadBlock(n, heads, t, d, () -> {
             float[] v = new float[tt];
             double[] ex = new double[tt];
             float[] bias = new float[t];
             DropoutMask.Reader masks = probsMask == null ? null : probsMask.reader();
             float[] m = probsMask == null ? null : new float[tt];
+            NativeBlock dropped = probsMask == null ? null : new NativeBlock(tt);
             return (blk, sample, head, q) -> {
                 sgemm(false, true, t, t, dh, scale, at(qkvP, q), ld, at(qkvP, q + d), ld, at(probsP, (long) blk * tt), t);
                 S.get(so + blk * tt, v);
                 B.get(bo + sample * t, bias);
                 softmaxBlock(v, ex, bias, t);
                 S.put(so + blk * tt, v);
+                FloatPointer used = at(probsP, (long) blk * tt);
                 if (m != null) {
                     masks.rows(blk * t, t, m);
                     for (int j = 0; j < tt; j++) {
                         m[j] *= v[j];
                     }
-                    D.put(dof + blk * tt, m);
+                    used = dropped.holding(m);
                 }
-                sgemm(false, false, t, dh, t, 1.0, at(usedP, (long) blk * tt), t, at(qkvP, q + 2L * d), ld,
+                sgemm(false, false, t, dh, t, 1.0, used, t, at(qkvP, q + 2L * d), ld,
                         at(ctxP, (long) sample * t * d + (long) head * dh), d);
             };
         });
+    }
+
+    /**
+     * A block of native floats for one BLAS operand made in Java (the dropped probabilities of one head: made where
+     * they are used, in forward and backward, instead of stored). Per thread; it stays in cache.
+     */
+    private static final class NativeBlock {
+        private final FloatBuffer floats;
+        private final FloatPointer pointer;
+
+        NativeBlock(int size) {
+            floats = ByteBuffer.allocateDirect(Float.BYTES * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            pointer = new FloatPointer(floats);
+        }
+
+        /** The block holding {@code values}, as a BLAS operand. */
+        FloatPointer holding(float[] values) {
+            floats.put(0, values);
+            return pointer;
+        }
     }
 
     /** One (sample, head) attention block; {@code q} is the offset of its Q columns in the Q/K/V rows. */
@@ -557,7 +579,7 @@ final class FusedKernels implements EncoderKernels {
     }
 
     @Override
-    public void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray probsDropped,
+    public void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask,
                                   INDArray dContext, int n, int t, int heads, double scale, INDArray dScores,
                                   INDArray dQkv, INDArray dQkvBias) {
         final int d = (int) dContext.size(1);
@@ -565,7 +587,7 @@ final class FusedKernels implements EncoderKernels {
         final int ld = 3 * d;
         final int tt = t * t;
         final FloatPointer qkvP = ptr(qkv);
-        final FloatPointer usedP = ptr(probsMask == null ? probs : probsDropped);
+        final FloatPointer probsP = ptr(probs);
         final FloatPointer dCtxP = ptr(dContext);
         final FloatPointer dSP = ptr(dScores);
         final FloatPointer dQkvP = ptr(dQkv);
@@ -577,16 +599,24 @@ final class FusedKernels implements EncoderKernels {
             float[] pr = new float[tt];
             DropoutMask.Reader masks = probsMask == null ? null : probsMask.reader();
             float[] m = probsMask == null ? null : new float[tt];
+            NativeBlock dropped = probsMask == null ? null : new NativeBlock(tt);
             return (blk, sample, head, q) -> {
                 FloatPointer dCtx = at(dCtxP, (long) sample * t * d + (long) head * dh);
                 FloatPointer dS = at(dSP, (long) blk * tt);
-                sgemm(true, false, t, dh, t, 1.0, at(usedP, (long) blk * tt), t, dCtx, d, at(dQkvP, q + 2L * d), ld);
+                P.get(po + blk * tt, pr);
+                FloatPointer used = at(probsP, (long) blk * tt);
+                if (m != null) {
+                    masks.rows(blk * t, t, m);
+                    for (int j = 0; j < tt; j++) {
+                        g[j] = pr[j] * m[j];    // the dropped probabilities, as in the forward
+                    }
+                    used = dropped.holding(g);
+                }
+                sgemm(true, false, t, dh, t, 1.0, used, t, dCtx, d, at(dQkvP, q + 2L * d), ld);
                 sgemm(false, true, t, t, dh, 1.0, dCtx, d, at(qkvP, q + 2L * d), ld, dS, t);
                 // softmax backward: dS = P * (g - sum_k P g) per row, g = dP * mask
                 G.get(go + blk * tt, g);
-                P.get(po + blk * tt, pr);
                 if (m != null) {
-                    masks.rows(blk * t, t, m);
                     for (int j = 0; j < tt; j++) {
                         g[j] *= m[j];
                     }

@@ -154,7 +154,7 @@ final class PortableKernels implements EncoderKernels {
     /** Batched matmuls over the heads laid out as [n*H, T, dh] (queries pre-scaled). */
     @Override
     public void attentionForward(INDArray qkv, INDArray maskBias, int n, int t, int heads, double scale,
-                                 INDArray probs, DropoutMask probsMask, INDArray probsDropped, INDArray context) {
+                                 INDArray probs, DropoutMask probsMask, INDArray context) {
         long nh = (long) n * heads;
         INDArray q = heads(qkv, 3, 0, n, t, heads, scale);
         INDArray k = heads(qkv, 3, 1, n, t, heads, 1.0);
@@ -166,7 +166,7 @@ final class PortableKernels implements EncoderKernels {
         Nd4j.exec(new SoftMax(probs, probs, -1));
         INDArray used = probs;
         if (probsMask != null) {
-            used = probsDropped.assign(probs).muli(probsMask.materialise(probs.dataType()));
+            used = probs.mul(probsMask.materialise(probs.dataType()));
         }
         INDArray ctx = Nd4j.create(qkv.dataType(), nh, t, v.size(2));
         bmm(used.reshape('c', nh, t, t), v, ctx, false, false);
@@ -174,7 +174,7 @@ final class PortableKernels implements EncoderKernels {
     }
 
     @Override
-    public void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask, INDArray probsDropped,
+    public void attentionBackward(INDArray qkv, INDArray probs, DropoutMask probsMask,
                                   INDArray dContext, int n, int t, int heads, double scale, INDArray dScores,
                                   INDArray dQkv, INDArray dQkvBias) {
         long nh = (long) n * heads;
@@ -182,15 +182,16 @@ final class PortableKernels implements EncoderKernels {
         INDArray k = heads(qkv, 3, 1, n, t, heads, 1.0);
         INDArray v = heads(qkv, 3, 2, n, t, heads, 1.0);
         INDArray dCtx = heads(dContext, 1, 0, n, t, heads, 1.0);
-        INDArray used = (probsMask == null ? probs : probsDropped).reshape('c', nh, t, t);
+        INDArray mask = probsMask == null ? null : probsMask.materialise(probs.dataType());
+        INDArray used = (mask == null ? probs : probs.mul(mask)).reshape('c', nh, t, t);
         INDArray dv = Nd4j.create(qkv.dataType(), v.shape());
         bmm(used, dCtx, dv, true, false);
         INDArray dP = dScores.reshape('c', nh, t, t);
         bmm(dCtx, v, dP, false, true);
         // softmax backward: dS = P * (g - sum_k P g), g = dP * mask
         INDArray g = dScores;
-        if (probsMask != null) {
-            g.muli(probsMask.materialise(g.dataType()));
+        if (mask != null) {
+            g.muli(mask);
         }
         INDArray dot = g.mul(probs).sum(1);
         g.subiColumnVector(col(dot)).muli(probs);

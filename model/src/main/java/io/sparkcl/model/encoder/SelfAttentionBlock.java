@@ -38,14 +38,12 @@ final class SelfAttentionBlock {
 
         la.probs = arena.get(prefix + "probs", nh * t, t);
         la.probsMask = null;
-        la.probsDropped = la.probs;
         if (pAttn > 0) {
             la.probsMask = DropoutMask.attention(seeds, heads, t, layer, pAttn);
-            la.probsDropped = arena.get(prefix + "probsDropped", nh * t, t);
         }
         la.context = arena.get(prefix + "ctx", nt, d);
         k.attentionForward(la.qkv, maskBias, n, t, heads, 1.0 / Math.sqrt(dh), la.probs, la.probsMask,
-                la.probsDropped, la.context);
+                la.context);
 
         INDArray ao = arena.get("tmp.ao", nt, d);
         k.gemm(la.context, w.attentionOutWeight().in(flat), ao, false, true, 1.0, 0.0);
@@ -78,7 +76,7 @@ final class SelfAttentionBlock {
         k.gemm(dAo, w.attentionOutWeight().in(flat), dCtx, false, false, 1.0, 0.0);
 
         INDArray dQkv = arena.get("bw.dqkv", nt, 3L * d);
-        k.attentionBackward(la.qkv, la.probs, la.probsMask, la.probsDropped, dCtx, n, t, heads, 1.0 / Math.sqrt(dh),
+        k.attentionBackward(la.qkv, la.probs, la.probsMask, dCtx, n, t, heads, 1.0 / Math.sqrt(dh),
                 arena.get("bw.dp", nh * t, t), dQkv, w.qkvBias().in(grad));
         k.gemm(dQkv, la.input, w.qkvWeight().in(grad), true, false, 1.0, 1.0);
         k.gemm(dQkv, w.qkvWeight().in(flat), dX, false, false, 1.0, 1.0);

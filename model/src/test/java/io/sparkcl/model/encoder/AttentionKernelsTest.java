@@ -56,22 +56,21 @@ class AttentionKernelsTest {
     }
 
     /** Forward and backward results of one kernel implementation. */
-    private record Result(INDArray probs, INDArray dropped, INDArray context, INDArray dQkv, INDArray dBias) {
+    private record Result(INDArray probs, INDArray context, INDArray dQkv, INDArray dBias) {
     }
 
     private static Result run(EncoderKernels k, Case c) {
         DataType type = c.qkv.dataType();
         long rows = (long) N * HEADS * T;
         INDArray probs = Nd4j.create(type, rows, T);
-        INDArray dropped = c.dropMask == null ? null : Nd4j.create(type, rows, T);
         INDArray context = Nd4j.create(type, N * T, D);
         DropoutMask mask = c.dropMask == null ? null : DropoutMask.stored(c.dropMask);
-        k.attentionForward(c.qkv, c.maskBias, N, T, HEADS, SCALE, probs, mask, dropped, context);
+        k.attentionForward(c.qkv, c.maskBias, N, T, HEADS, SCALE, probs, mask, context);
         INDArray dQkv = Nd4j.create(type, N * T, 3 * D);
         INDArray dBias = Nd4j.zeros(type, 3 * D).addi(0.5); // accumulates
-        k.attentionBackward(c.qkv, probs, mask, dropped, c.dContext, N, T, HEADS, SCALE,
+        k.attentionBackward(c.qkv, probs, mask, c.dContext, N, T, HEADS, SCALE,
                 Nd4j.create(type, rows, T), dQkv, dBias);
-        return new Result(probs, dropped, context, dQkv, dBias);
+        return new Result(probs, context, dQkv, dBias);
     }
 
     /** Loss = sum(context * dContext), so dLoss/dqkv is what the backward returns for this dContext. */
@@ -112,9 +111,6 @@ class AttentionKernelsTest {
             Result fused = run(new FusedKernels(), c);
             Result portable = run(new PortableKernels(), c);
             close(fused.probs, portable.probs, "probs", dropout);
-            if (dropout) {
-                close(fused.dropped, portable.dropped, "dropped probs", dropout);
-            }
             close(fused.context, portable.context, "context", dropout);
             close(fused.dQkv, portable.dQkv, "dQkv", dropout);
             close(fused.dBias, portable.dBias, "dBias", dropout);
