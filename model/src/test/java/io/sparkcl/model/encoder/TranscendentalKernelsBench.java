@@ -14,14 +14,21 @@ import java.util.Random;
  * java -cp model/target/test-classes:model/target/classes io.sparkcl.model.encoder.TranscendentalKernelsBench [rounds]
  * </pre>
  *
- * Rows of 1536 (MiniLM's FFN width) with N(0, 2) pre-activations, with and without the derivative; 64 x 64 softmax
- * blocks of arguments in [-20, 0].
+ * Rows of 1536 (MiniLM's FFN width) with N(0, 2) pre-activations, with and without the derivative; 64 x 64 blocks
+ * of arguments in [-20, 0] for the exp alone; the whole masked softmax of a 64 x 64 block (N(0, 3) scores, the last
+ * 8 keys padding) and its backward, per score.
  */
 public final class TranscendentalKernelsBench {
     private static final int GELU_WIDTH = 1536;
     private static final int GELU_ROWS = 64;
     private static final int BLOCK = 64 * 64;
     private static final int BLOCKS = 24;
+    private static final int T = 64;
+    private static final float[] maskBias = new float[T];
+
+    static {
+        Arrays.fill(maskBias, T - 8, T, -1e9f);
+    }
 
     private TranscendentalKernelsBench() {
     }
@@ -41,16 +48,23 @@ public final class TranscendentalKernelsBench {
                 b[j] = -20 * random.nextDouble();
             }
         }
-        String[] names = {"gelu+deriv old", "gelu+deriv new", "gelu only old", "gelu only new", "exp old", "exp new"};
+        float[][] scores = new float[BLOCKS][BLOCK];
+        for (float[] b : scores) {
+            for (int j = 0; j < BLOCK; j++) {
+                b[j] = (float) (3 * random.nextGaussian());
+            }
+        }
+        String[] names = {"gelu+deriv old", "gelu+deriv new", "gelu only old", "gelu only new", "exp old", "exp new",
+            "softmax old", "softmax new", "softmax bwd old", "softmax bwd new"};
         double[][] ns = new double[names.length][rounds];
         for (int warm = 0; warm < 3; warm++) {
             for (int k = 0; k < names.length; k++) {
-                time(k, rows, blocks, 200);
+                time(k, rows, blocks, scores, 200);
             }
         }
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < names.length; k++) {
-                ns[k][r] = time(k, rows, blocks, 300);
+                ns[k][r] = time(k, rows, blocks, scores, 300);
             }
         }
         for (int k = 0; k < names.length; k++) {
@@ -61,13 +75,14 @@ public final class TranscendentalKernelsBench {
         }
     }
 
-    private static double time(int kernel, float[][] rows, double[][] blocks, int reps) {
+    private static double time(int kernel, float[][] rows, double[][] blocks, float[][] scores, int reps) {
         float[] g = new float[GELU_WIDTH];
         float[] d = new float[GELU_WIDTH];
         FastGelu.Scratch scratch = new FastGelu.Scratch(GELU_WIDTH);
         float[] s = new float[GELU_WIDTH];
         float[] gauss = new float[GELU_WIDTH];
         double[] ex = new double[BLOCK];
+        float[] v = new float[BLOCK];
         long elements = 0;
         long t0 = System.nanoTime();
         for (int rep = 0; rep < reps; rep++) {
@@ -81,13 +96,24 @@ public final class TranscendentalKernelsBench {
                     }
                     elements += GELU_WIDTH;
                 }
-            } else {
+            } else if (kernel < 6) {
                 for (double[] b : blocks) {
                     System.arraycopy(b, 0, ex, 0, BLOCK);
                     if (kernel == 4) {
                         previousExp(ex, BLOCK);
                     } else {
                         VectorExp.expInPlace(ex, BLOCK);
+                    }
+                    elements += BLOCK;
+                }
+            } else {
+                for (float[] b : scores) {
+                    System.arraycopy(b, 0, v, 0, BLOCK);
+                    switch (kernel) {
+                        case 6 -> previousSoftmax(v, ex, maskBias, T);
+                        case 7 -> FusedKernels.softmaxBlock(v, ex, maskBias, T);
+                        case 8 -> previousSoftmaxBackward(v, b, T);
+                        default -> FusedKernels.softmaxBackwardBlock(v, b, T);
                     }
                     elements += BLOCK;
                 }
@@ -152,6 +178,47 @@ public final class TranscendentalKernelsBench {
         }
         for (int j = 0; j < len; j++) {
             x[j] = Math.max(x[j] - 1.8e-35, 0.0);
+        }
+    }
+
+    /** FusedKernels.softmaxBlock as of baecee5 (with the previous exp). */
+    private static void previousSoftmax(float[] v, double[] ex, float[] bias, int t) {
+        int tt = t * t;
+        for (int r = 0; r < tt; r += t) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < t; k++) {
+                v[r + k] += bias[k];
+                max = Math.max(max, v[r + k]);
+            }
+            for (int k = 0; k < t; k++) {
+                ex[r + k] = v[r + k] - max;
+            }
+        }
+        previousExp(ex, tt);
+        for (int r = 0; r < tt; r += t) {
+            float sum = 0f;
+            for (int k = 0; k < t; k++) {
+                float e = (float) ex[r + k];
+                v[r + k] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < t; k++) {
+                v[r + k] *= inv;
+            }
+        }
+    }
+
+    /** The softmax backward rows of FusedKernels.attentionBackward as of baecee5. */
+    private static void previousSoftmaxBackward(float[] g, float[] pr, int t) {
+        for (int r = 0; r < t * t; r += t) {
+            float dot = 0f;
+            for (int k = r; k < r + t; k++) {
+                dot += g[k] * pr[k];
+            }
+            for (int k = r; k < r + t; k++) {
+                g[k] = pr[k] * (g[k] - dot);
+            }
         }
     }
 }
