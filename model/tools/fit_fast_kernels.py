@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fits the polynomial coefficients of the encoder's two vectorised transcendental kernels and measures their error.
 
-  python3 model/tools/fit_fast_kernels.py            (numpy, scipy and mpmath; about a minute)
+  python3 model/tools/fit_fast_kernels.py            (numpy, scipy and mpmath; a few seconds)
 
 1. FastGelu's Gaussian: exp(-u^2) = p(w)^(2^K_GELU), w = -u^2 / 2^K_GELU, u in [0, U_MAX], p(w) = 1 + w q(w).
    The error that matters is the absolute error of exp(-u^2) (it enters erf and the derivative as an absolute error):

@@ -575,27 +575,30 @@ final class FusedKernels implements EncoderKernels {
         });
     }
 
-    /**
-     * v [T, T] (scores of one head) becomes softmax(v + bias) row by row; one vectorised exp over the block (in double:
-     * see {@link VectorExp}). C2 vectorises neither the float/double conversions nor reductions over rows as short as
-     * T = 64, so the passes around the exp are scalar: their number is kept down (the bias is added where the
-     * differences are taken, the 1/sum scale where the result goes back to float) and the row maximum and sum run in
-     * four interleaved chains (a single chain waits on each previous element; a compare, not Math.max, which C2 turns
-     * into a slow NaN-aware sequence). The sum and scale are in double, so each probability is rounded to float once.
-     */
+    /** v [T, T] (scores of one head) becomes softmax(v + bias) row by row; one vectorised exp over the block. */
     static void softmaxBlock(float[] v, double[] ex, float[] bias, int t) {
         int tt = t * t;
         for (int r = 0; r < tt; r += t) {
-            float max = rowMax(v, bias, r, t);
+            float max = Float.NEGATIVE_INFINITY;
             for (int k = 0; k < t; k++) {
-                ex[r + k] = v[r + k] + bias[k] - max;
+                v[r + k] += bias[k];
+                max = Math.max(max, v[r + k]);
+            }
+            for (int k = 0; k < t; k++) {
+                ex[r + k] = v[r + k] - max;
             }
         }
         VectorExp.expInPlace(ex, tt);
         for (int r = 0; r < tt; r += t) {
-            double inv = 1.0 / rowSum(ex, r, t);
-            for (int k = r; k < r + t; k++) {
-                v[k] = (float) (ex[k] * inv);
+            float sum = 0f;
+            for (int k = 0; k < t; k++) {
+                float e = (float) ex[r + k];
+                v[r + k] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < t; k++) {
+                v[r + k] *= inv;
             }
         }
     }
@@ -608,49 +611,6 @@ final class FusedKernels implements EncoderKernels {
                 g[k] = p[k] * (g[k] - dot);
             }
         }
-    }
-
-    /** max over k in [0, len) of a[from + k] + bias[k] (NaN is skipped here, but still reaches the row via x - max). */
-    private static float rowMax(float[] a, float[] bias, int from, int len) {
-        float m0 = Float.NEGATIVE_INFINITY;
-        float m1 = m0;
-        float m2 = m0;
-        float m3 = m0;
-        int k = 0;
-        for (; k < (len & ~3); k += 4) {
-            float x0 = a[from + k] + bias[k];
-            float x1 = a[from + k + 1] + bias[k + 1];
-            float x2 = a[from + k + 2] + bias[k + 2];
-            float x3 = a[from + k + 3] + bias[k + 3];
-            m0 = x0 > m0 ? x0 : m0;
-            m1 = x1 > m1 ? x1 : m1;
-            m2 = x2 > m2 ? x2 : m2;
-            m3 = x3 > m3 ? x3 : m3;
-        }
-        for (; k < len; k++) {
-            float x = a[from + k] + bias[k];
-            m0 = x > m0 ? x : m0;
-        }
-        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
-    }
-
-    /** sum of a[from, from + len) in four interleaved partial sums. */
-    private static double rowSum(double[] a, int from, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = from;
-        for (int end = from + (len & ~3); k < end; k += 4) {
-            s0 += a[k];
-            s1 += a[k + 1];
-            s2 += a[k + 2];
-            s3 += a[k + 3];
-        }
-        for (; k < from + len; k++) {
-            s0 += a[k];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** sum over [from, from + len) of a[k] b[k], in four interleaved partial sums. */
