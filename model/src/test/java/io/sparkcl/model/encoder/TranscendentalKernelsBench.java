@@ -11,7 +11,9 @@ import java.util.Random;
  *
  * <pre>
  * mvn -o -pl model -am -Dsparkcl.shade.phase=none -DskipTests test-compile
- * java -cp model/target/test-classes:model/target/classes io.sparkcl.model.encoder.TranscendentalKernelsBench [rounds]
+ * (cd model &amp;&amp; mvn -q -o dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt)
+ * java -cp model/target/test-classes:model/target/classes:$(cat /tmp/cp.txt) \
+ *     io.sparkcl.model.encoder.TranscendentalKernelsBench [rounds]
  * </pre>
  *
  * Rows of 1536 (MiniLM's FFN width) with N(0, 2) pre-activations, with and without the derivative; 64 x 64 blocks
