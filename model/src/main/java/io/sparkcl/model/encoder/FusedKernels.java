@@ -551,7 +551,7 @@ final class FusedKernels implements EncoderKernels {
     }
 
     /** v [T, T] (scores of one head) becomes softmax(v + bias) row by row; one vectorised exp over the block. */
-    private static void softmaxBlock(float[] v, double[] ex, float[] bias, int t) {
+    static void softmaxBlock(float[] v, double[] ex, float[] bias, int t) {
         int tt = t * t;
         for (int r = 0; r < tt; r += t) {
             float max = Float.NEGATIVE_INFINITY;
@@ -576,6 +576,35 @@ final class FusedKernels implements EncoderKernels {
                 v[r + k] *= inv;
             }
         }
+    }
+
+    /** Softmax backward of one [T, T] block: g (dP, dropout mask applied) becomes dS = P * (g - sum_k P g) per row. */
+    static void softmaxBackwardBlock(float[] g, float[] p, int t) {
+        for (int r = 0; r < t * t; r += t) {
+            float dot = rowDot(g, p, r, t);
+            for (int k = r; k < r + t; k++) {
+                g[k] = p[k] * (g[k] - dot);
+            }
+        }
+    }
+
+    /** sum over [from, from + len) of a[k] b[k], in four interleaved partial sums. */
+    private static float rowDot(float[] a, float[] b, int from, int len) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int k = from;
+        for (int end = from + (len & ~3); k < end; k += 4) {
+            s0 += a[k] * b[k];
+            s1 += a[k + 1] * b[k + 1];
+            s2 += a[k + 2] * b[k + 2];
+            s3 += a[k + 3] * b[k + 3];
+        }
+        for (; k < from + len; k++) {
+            s0 += a[k] * b[k];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
@@ -614,22 +643,13 @@ final class FusedKernels implements EncoderKernels {
                 }
                 sgemm(true, false, t, dh, t, 1.0, used, t, dCtx, d, at(dQkvP, q + 2L * d), ld);
                 sgemm(false, true, t, t, dh, 1.0, dCtx, d, at(qkvP, q + 2L * d), ld, dS, t);
-                // softmax backward: dS = P * (g - sum_k P g) per row, g = dP * mask
                 G.get(go + blk * tt, g);
                 if (m != null) {
                     for (int j = 0; j < tt; j++) {
                         g[j] *= m[j];
                     }
                 }
-                for (int r = 0; r < tt; r += t) {
-                    float dot = 0f;
-                    for (int k = r; k < r + t; k++) {
-                        dot += g[k] * pr[k];
-                    }
-                    for (int k = r; k < r + t; k++) {
-                        g[k] = pr[k] * (g[k] - dot);
-                    }
-                }
+                softmaxBackwardBlock(g, pr, t);
                 G.put(go + blk * tt, g);
                 sgemm(false, false, t, dh, t, scale, dS, t, at(qkvP, q + d), ld, at(dQkvP, q), ld);
                 sgemm(true, false, t, dh, t, scale, dS, t, at(qkvP, q), ld, at(dQkvP, q + d), ld);
