@@ -6,6 +6,7 @@
 #
 #   bench/encoder-ab/run.sh BASE [ROUNDS]      (e.g. bench/encoder-ab/run.sh main 3; default 3 rounds)
 #   STEPS=10 bench/encoder-ab/run.sh BASE 2    (timed steps per run: default 3, which includes the JIT's warm-up)
+#   PROFILE=1 ...                              (also print the per-block and per-kernel profile lines)
 #
 # Needs `mvn -o -pl model -am -Dsparkcl.shade.phase=none -DskipTests compile` done in this worktree first.
 set -euo pipefail
@@ -34,7 +35,7 @@ for round in $(seq 1 "$ROUNDS"); do
     [[ "$run" == base ]] && classes="$WORK/classes:model/target/classes"
     echo "== $run ($BASE vs worktree) round $round, start $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
     java -Xmx4g -cp "$classes:losses/target/classes:$CP" io.sparkcl.model.bench.EncoderBenchmark --steps "${STEPS:-3}" \
-        --memory-steps 0 2>&1 | grep -E '^(onnxruntime|SparkCL|SGEMM|memory|inference_|train_step_|  optimizer)' || true
+        --memory-steps 0 2>&1 | grep -E "^(onnxruntime|SparkCL|SGEMM|memory|inference_|train_step_|  optimizer${PROFILE:+|  (forward|backward))}" || true
     echo "   end load $(cut -d' ' -f1-3 /proc/loadavg)"
   done
 done
