@@ -40,6 +40,7 @@ final class Activations {
     INDArray poolMatrix;  // [n, 1, T] pooling weights
     INDArray labelMatrix; // [n, K, T] label-position averaging weights or null
     INDArray pooled;      // [n, d] (the state's own copy)
+    int[] headRows;       // rows of finalHidden the pooling and label features read (sorted), or null: all rows
 
     int tokens() {
         return n * t;

@@ -46,6 +46,9 @@ public final class BertEncoderModel {
     private FeedForwardBlock feedForward;
     private PoolingHeadBlock head;
     private boolean freezeWordEmbeddings;
+    private boolean lastLayerOnHeadRows = true;
+    /** The kernels the blocks use (profiled when a profile is attached). */
+    private EncoderKernels blockKernels;
     private long generation;
     private EncoderProfile profile;
 
@@ -70,6 +73,7 @@ public final class BertEncoderModel {
     }
 
     private void buildBlocks(EncoderKernels k) {
+        blockKernels = k;
         embeddings = new EmbeddingsBlock(k, arena, cfg, slots.embeddings());
         attention = new SelfAttentionBlock(k, arena, cfg);
         feedForward = new FeedForwardBlock(k, arena, cfg);
@@ -281,13 +285,43 @@ public final class BertEncoderModel {
         INDArray dX1 = arena.get("bw.dx1", nt, d);
         block("backward: pooling and heads",
                 () -> head.backward(flat, g, a, gradPooled, gradLogits, gradLabelFeatures, dX, d));
-        for (int l = cfg.numHiddenLayers() - 1; l >= 0; l--) {
+        int last = cfg.numHiddenLayers() - 1;
+        for (int l = last; l >= 0; l--) {
             ParameterSlots.Layer w = slots.layers()[l];
             Activations.Layer la = a.layers[l];
+            if (l == last && a.headRows != null && lastLayerOnHeadRows) {
+                lastLayerBackwardOnHeadRows(flat, g, w, la, a, dX);
+                continue;
+            }
             block("backward: feed-forward", () -> feedForward.backward(flat, g, w, la, n, a.t, dX, dX1));
             block("backward: self-attention", () -> attention.backward(flat, g, w, la, n, a.t, dX1, dX));
         }
         block("backward: embeddings", () -> embeddings.backward(flat, g, a, dX, freezeWordEmbeddings));
+    }
+
+    /**
+     * The last layer's backward when its output gradient dX is zero outside the rows the heads read (CLS pooling):
+     * the feed-forward block and the attention output projection are row-local, so they run on those rows alone (one
+     * per sequence instead of T); attention and the Q/K/V projection then run on every row. Same gradients.
+     */
+    private void lastLayerBackwardOnHeadRows(INDArray flat, INDArray g, ParameterSlots.Layer w, Activations.Layer la,
+                                             Activations a, INDArray dX) {
+        int d = cfg.hiddenSize();
+        RowSubset rows = new RowSubset(blockKernels, arena, a.headRows);
+        Activations.Layer[] onRows = new Activations.Layer[1];
+        INDArray dX1Rows = arena.get("rows.dx1", rows.size(), d);
+        block("backward: feed-forward", () -> {
+            onRows[0] = rows.of(la);
+            INDArray dOutRows = rows.gather("dout", dX);
+            feedForward.backward(flat, g, w, onRows[0], rows.size(), 1, dOutRows, dX1Rows);
+        });
+        block("backward: self-attention", () -> attention.backwardFromRows(flat, g, w, la, onRows[0], rows, a.n, a.t,
+                dX1Rows, dX));
+    }
+
+    /** Tests: false makes the last layer's backward run on every row, as for MEAN pooling. */
+    void lastLayerOnHeadRows(boolean on) {
+        this.lastLayerOnHeadRows = on;
     }
 
     private INDArray checkGradFlat(INDArray gradFlat) {

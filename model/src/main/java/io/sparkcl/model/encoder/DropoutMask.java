@@ -33,6 +33,11 @@ abstract class DropoutMask {
 
     abstract Reader reader();
 
+    /** The mask of some rows: row i of the result is row {@code rowIds[i]} of this one. */
+    DropoutMask rowsAt(int[] rowIds) {
+        return new Subset(this, rowIds);
+    }
+
     /** The whole mask as an array [rows, width]. */
     abstract INDArray materialise(DataType type);
 
@@ -221,6 +226,34 @@ abstract class DropoutMask {
                     }
                 }
             };
+        }
+    }
+
+    private static final class Subset extends DropoutMask {
+        private final DropoutMask whole;
+        private final int[] rowIds;
+
+        Subset(DropoutMask whole, int[] rowIds) {
+            super(rowIds.length, whole.width);
+            this.whole = whole;
+            this.rowIds = rowIds;
+        }
+
+        @Override
+        Reader reader() {
+            Reader rows = whole.reader();
+            float[] row = new float[width];
+            return (first, count, out) -> {
+                for (int i = 0; i < count; i++) {
+                    rows.rows(rowIds[first + i], 1, row);
+                    System.arraycopy(row, 0, out, i * width, width);
+                }
+            };
+        }
+
+        @Override
+        INDArray materialise(DataType type) {
+            return Nd4j.pullRows(whole.materialise(type), 1, rowIds);
         }
     }
 

@@ -33,6 +33,12 @@ interface EncoderKernels {
         x.muli(mask.materialise(x.dataType()));
     }
 
+    /** dst[i] = src[rows[i]] for every i (rows of 2-D arrays). */
+    void gatherRows(INDArray src, int[] rows, INDArray dst);
+
+    /** dst[rows[i]] = src[i] for every i; the other rows of dst are left as they are. */
+    void scatterRows(INDArray src, int[] rows, INDArray dst);
+
     /** out[j] = word[ids[j]] + position[posIds[j]] + type[typeIds[j]]. */
     void gatherSum(INDArray word, INDArray position, INDArray type, int[] ids, int[] posIds, int[] typeIds,
                    INDArray out);

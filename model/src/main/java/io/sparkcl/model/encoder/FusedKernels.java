@@ -113,6 +113,30 @@ final class FusedKernels implements EncoderKernels {
         });
     }
 
+    @Override
+    public void gatherRows(INDArray src, int[] rows, INDArray dst) {
+        copyRows(src, rows, dst, true);
+    }
+
+    @Override
+    public void scatterRows(INDArray src, int[] rows, INDArray dst) {
+        copyRows(src, rows, dst, false);
+    }
+
+    /** Row copies between a [N, w] array and a compact [r, w] one (a few rows: sequential). */
+    private static void copyRows(INDArray from, int[] rows, INDArray to, boolean gather) {
+        int w = (int) from.size(1);
+        FloatBuffer f = buf(from);
+        FloatBuffer t = buf(to);
+        int fo = off(from);
+        int tOff = off(to);
+        float[] row = new float[w];
+        for (int i = 0; i < rows.length; i++) {
+            f.get(fo + (gather ? rows[i] : i) * w, row);
+            t.put(tOff + (gather ? i : rows[i]) * w, row);
+        }
+    }
+
     /** Sequential: exact for repeated ids (a parallel scatter would race), and only N*d elements. */
     @Override
     public void scatterAdd(INDArray table, int[] ids, INDArray src) {

@@ -48,7 +48,35 @@ final class PoolingHeadBlock {
             labelFeatures = Nd4j.create(dt, n, batch.numLabelFeatures(), d);
             k.bmm(a.labelMatrix, hidden3, labelFeatures, false, false);
         }
+        a.headRows = headRows(batch);
         return new Outputs(a.pooled, logits, labelFeatures);
+    }
+
+    /**
+     * The rows of the final hidden states [n*T, d] that the pooling and the label features read, sorted: the only
+     * rows whose gradient can be non-zero. Null for MEAN pooling (every real token) and whenever they are more than
+     * half the rows, where running the last layer's backward on them would not pay.
+     */
+    private int[] headRows(EncoderBatch b) {
+        if (pooling != Pooling.CLS) {
+            return null;
+        }
+        int t = b.seqLength();
+        java.util.TreeSet<Integer> rows = new java.util.TreeSet<>();
+        for (int i = 0; i < b.size(); i++) {
+            rows.add(i * t);
+            if (b.labelPositions() != null) {
+                for (int[] positions : b.labelPositions()[i]) {
+                    for (int q : positions) {
+                        rows.add(i * t + q);
+                    }
+                }
+            }
+        }
+        if (2 * rows.size() > b.size() * t) {
+            return null;
+        }
+        return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Writes dX [N, d] = dLoss/d(final hidden states) from the output gradients (any may be null). */

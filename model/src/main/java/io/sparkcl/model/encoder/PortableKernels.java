@@ -63,6 +63,18 @@ final class PortableKernels implements EncoderKernels {
     }
 
     @Override
+    public void gatherRows(INDArray src, int[] rows, INDArray dst) {
+        dst.assign(Nd4j.pullRows(src, 1, rows));
+    }
+
+    @Override
+    public void scatterRows(INDArray src, int[] rows, INDArray dst) {
+        for (int i = 0; i < rows.length; i++) {
+            dst.putRow(rows[i], src.getRow(i));
+        }
+    }
+
+    @Override
     public void layerNormForward(INDArray a, INDArray bias, DropoutMask mask, INDArray residual, INDArray gamma,
                                  INDArray beta, double eps, INDArray xhat, INDArray rstd, INDArray out) {
         if (xhat == null) {
