@@ -40,7 +40,9 @@ import java.util.Random;
  *
  * <p>Options: {@code --model NAME} (registry name, default all-minilm-l6-v2), {@code --batch 32}, {@code --length 64},
  * {@code --steps 5} (timed repetitions; the median is reported), {@code --threads N} (default: all cores),
- * {@code --memory-steps 100,1000} (training-step counts after which memory is reported; "0" skips).
+ * {@code --memory-steps 100,1000} (training-step counts after which memory is reported; "0" skips),
+ * {@code --pooling cls|mean} (the training step's pooling, default cls: under CLS pooling the last layer's backward
+ * runs on the [CLS] rows only, under MEAN pooling on every row).
  * The last line is {@code train_step_vs_3x_onnxruntime_forward: R}.
  */
 public final class EncoderBenchmark {
@@ -48,7 +50,8 @@ public final class EncoderBenchmark {
     }
 
     /** Parsed options. */
-    record Options(String model, int batch, int length, int steps, int threads, long[] memorySteps) {
+    record Options(String model, int batch, int length, int steps, int threads, long[] memorySteps,
+                   Pooling pooling) {
         static Options parse(String[] args) {
             String model = ModelRegistry.DEFAULT_MODEL;
             int batch = 32;
@@ -56,6 +59,7 @@ public final class EncoderBenchmark {
             int steps = 5;
             int threads = Runtime.getRuntime().availableProcessors();
             long[] mem = {100, 1000};
+            Pooling pooling = Pooling.CLS;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--help") || a.equals("-h")) {
@@ -75,13 +79,22 @@ public final class EncoderBenchmark {
                         case "--memory-steps" -> mem = v.equals("0") ? new long[0]
                                 : Arrays.stream(v.split(",")).mapToLong(s -> positive(a, Integer.parseInt(s.trim())))
                                 .sorted().toArray();
+                        case "--pooling" -> pooling = pooling(v);
                         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + usage());
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("Option " + a + ": not a number: " + v);
                 }
             }
-            return new Options(model, batch, length, steps, threads, mem);
+            return new Options(model, batch, length, steps, threads, mem, pooling);
+        }
+
+        private static Pooling pooling(String v) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "cls" -> Pooling.CLS;
+                case "mean" -> Pooling.MEAN;
+                default -> throw new IllegalArgumentException("Option --pooling: expected cls or mean, got " + v);
+            };
         }
 
         private static int positive(String opt, int v) {
@@ -93,7 +106,7 @@ public final class EncoderBenchmark {
 
         static String usage() {
             return "usage: bench encoder [--model all-minilm-l6-v2] [--batch 32] [--length 64] [--steps 5]"
-                    + " [--threads N] [--memory-steps 100,1000]";
+                    + " [--threads N] [--memory-steps 100,1000] [--pooling cls|mean]";
         }
     }
 
@@ -114,8 +127,9 @@ public final class EncoderBenchmark {
     private static void runChecked(String[] args, PrintStream out) throws Exception {
         Options o = Options.parse(args);
         setThreads(o.threads());
-        out.printf(Locale.ROOT, "encoder benchmark: model=%s batch=%d length=%d steps=%d threads=%d cores=%d%n",
-                o.model(), o.batch(), o.length(), o.steps(), o.threads(), Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "encoder benchmark: model=%s batch=%d length=%d steps=%d threads=%d cores=%d"
+                + " pooling=%s%n", o.model(), o.batch(), o.length(), o.steps(), o.threads(),
+                Runtime.getRuntime().availableProcessors(), o.pooling().name().toLowerCase(Locale.ROOT));
         out.println("encoder compute path: " + ComputePath.auto(DataType.FLOAT).name().toLowerCase(Locale.ROOT)
                 + " (-D" + ComputePath.PROPERTY + "=fused|portable)");
         out.println("cpu: " + cpuName() + ", max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB");
@@ -137,7 +151,7 @@ public final class EncoderBenchmark {
 
         // The three measurements are interleaved step by step so that they see the same machine load (the
         // machine may be shared); medians are reported.
-        BertEncoderModel model = new BertEncoderModel(params, Pooling.CLS);
+        BertEncoderModel model = new BertEncoderModel(params, o.pooling());
         TrainLoop loop = new TrainLoop(model, batch);
         MemoryTracker mem = new MemoryTracker();
         EncoderProfile profile = new EncoderProfile();

@@ -16,11 +16,17 @@ class EncoderBenchmarkTest {
     @Test
     void optionsParseAndBadOptionsAreNamed() {
         EncoderBenchmark.Options o = EncoderBenchmark.Options.parse(new String[]{"--batch", "4", "--length", "16",
-                "--steps", "2", "--threads", "1", "--memory-steps", "10,3", "--model", "tiny-random"});
+                "--steps", "2", "--threads", "1", "--memory-steps", "10,3", "--model", "tiny-random", "--pooling",
+                "MEAN"});
         assertEquals(4, o.batch());
         assertEquals(16, o.length());
         assertEquals("tiny-random", o.model());
         assertArrayEquals(new long[]{3, 10}, o.memorySteps());
+        assertEquals(io.sparkcl.model.encoder.Pooling.MEAN, o.pooling());
+        assertEquals(io.sparkcl.model.encoder.Pooling.CLS, EncoderBenchmark.Options.parse(new String[0]).pooling());
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+                () -> EncoderBenchmark.Options.parse(new String[]{"--pooling", "max"}));
+        assertTrue(p.getMessage().contains("--pooling") && p.getMessage().contains("max"), p.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EncoderBenchmark.Options.parse(new String[]{"--batch", "-1"}));
         assertTrue(e.getMessage().contains("--batch"), e.getMessage());
